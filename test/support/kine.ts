@@ -133,7 +133,8 @@ export async function startKine(o: StartKineOptions): Promise<KineProcess> {
     const chunks: string[] = [];
     let size = 0;
     const MAX_LOG = 8 * 1024 * 1024; // keep the first 8 MiB; enough for any test here
-    const capture = (d: string) => {
+    const capture = (raw: string) => {
+      const d = raw.replace(/\x1b\[[0-9;]*m/g, ""); // logrus colours its level names
       if (size < MAX_LOG) {
         chunks.push(d);
         size += d.length;
