@@ -1,0 +1,110 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { Topology } from "../config/schema";
+import { kineDsn } from "../planner/kine";
+import type { ClusterPlan } from "../planner/plan";
+import { K3sPki } from "./k3sPki";
+import { K3sServers } from "./k3sServers";
+import { KineEndpoint } from "./kineEndpoint";
+import { unsupportedTarget, type Platform } from "./platform";
+import { DockerPlatformResources } from "./platform.docker";
+import { YugabyteCluster } from "./yugabyteCluster";
+
+export interface ControlPlaneArgs {
+  readonly plan: ClusterPlan;
+  readonly topology: Topology;
+}
+
+/** Stack-level summary, safe to print (no secrets). */
+export interface TopologySummary {
+  readonly stack: string;
+  readonly target: string;
+  readonly faultTolerance: string;
+  readonly replicationFactor: number;
+  readonly nodes: readonly { readonly name: string; readonly region: string; readonly zone: string }[];
+  readonly kineReplicas: number;
+  readonly k3sServers: number;
+  readonly versions: { readonly yugabyte: string; readonly kine: string; readonly k3s: string };
+}
+
+/**
+ * The whole control plane: YugabyteDB -> bootstrap (placement, database, schema) -> Kine -> k3s, on one target.
+ * Secrets (database passwords, the k3s token, CA keys) are generated here and only ever travel as Pulumi secrets.
+ */
+export class ControlPlane extends pulumi.ComponentResource {
+  readonly platform: Platform;
+  readonly database: YugabyteCluster;
+  readonly kine: KineEndpoint;
+  readonly k3s: K3sServers;
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly ysqlConnectionString: pulumi.Output<string>;
+  readonly kineEndpoint: pulumi.Output<string>;
+  readonly uiUrl: pulumi.Output<string>;
+  readonly k3sApiUrl: pulumi.Output<string>;
+  readonly summary: TopologySummary;
+
+  constructor(name: string, args: ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("yb-k3s:index:ControlPlane", name, {}, opts);
+    const { plan } = args;
+    const parent = { parent: this };
+
+    this.platform = createPlatform(this, name, args);
+
+    // Alphanumeric only: they travel inside URLs, env files and SQL literals.
+    const password = (id: string, length: number) => new random.RandomPassword(`${name}-${id}`, { length, special: false }, parent);
+    const adminPassword = password("ysql-admin-password", 32);
+    const kinePassword = password("kine-db-password", 32);
+    const k3sToken = password("k3s-token", 48);
+
+    const pki = new K3sPki(`${name}-k3s-pki`, { clusterName: plan.prefix }, parent);
+
+    this.database = new YugabyteCluster("yugabyte", { plan, platform: this.platform, adminPassword: adminPassword.result, kinePassword: kinePassword.result }, parent);
+    this.kine = new KineEndpoint(
+      "kine",
+      { plan, platform: this.platform, databasePassword: kinePassword.result, databaseReady: this.database.ready, dependsOn: [this.database.bootstrap] },
+      parent,
+    );
+    this.k3s = new K3sServers("k3s", { plan, platform: this.platform, token: k3sToken.result, pki, dependsOn: this.kine.replicas }, parent);
+
+    this.kubeconfig = this.k3s.kubeconfig;
+    this.k3sApiUrl = this.k3s.apiUrl;
+    this.kineEndpoint = this.kine.endpoints.apply((e) => e.join(","));
+    this.uiUrl = this.database.uiUrl;
+    const db = plan.kine.replicas[0].database;
+    this.ysqlConnectionString = pulumi.secret(
+      pulumi.all([this.database.operatorYsqlEndpoint, kinePassword.result]).apply(([endpoint, pw]) => {
+        const [host, port] = endpoint.startsWith("(") ? [db.host, String(db.port)] : splitHostPort(endpoint);
+        return kineDsn({ ...db, host, port: Number(port) }, pw).replace(/^postgres:/, "postgresql:");
+      }),
+    );
+    this.summary = summarize(plan);
+    this.registerOutputs({ kineEndpoint: this.kineEndpoint, uiUrl: this.uiUrl, k3sApiUrl: this.k3sApiUrl });
+  }
+}
+
+function splitHostPort(endpoint: string): [string, string] {
+  const i = endpoint.lastIndexOf(":");
+  return [endpoint.slice(0, i), endpoint.slice(i + 1)];
+}
+
+function createPlatform(parent: pulumi.ComponentResource, name: string, args: ControlPlaneArgs): Platform {
+  switch (args.plan.target) {
+    case "docker":
+      return new DockerPlatformResources(`${name}-platform`, { plan: args.plan, config: args.topology.docker }, { parent }).platform;
+    default:
+      return unsupportedTarget("ControlPlane", args.plan.target);
+  }
+}
+
+export function summarize(plan: ClusterPlan): TopologySummary {
+  return {
+    stack: plan.stack,
+    target: plan.target,
+    faultTolerance: plan.faultTolerance,
+    replicationFactor: plan.replicationFactor,
+    nodes: plan.nodes.map((n) => ({ name: n.name, region: n.region, zone: n.zone })),
+    kineReplicas: plan.kine.replicas.length,
+    k3sServers: plan.k3s.servers.length,
+    versions: { yugabyte: plan.yugabyte.version, kine: plan.kine.version, k3s: plan.k3s.version },
+  };
+}

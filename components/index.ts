@@ -1,0 +1,9 @@
+/** The component library: import these into your own Pulumi program. */
+export { ControlPlane, type ControlPlaneArgs, type TopologySummary } from "./controlPlane";
+export { YugabyteCluster, type YugabyteClusterArgs } from "./yugabyteCluster";
+export { KineEndpoint, type KineEndpointArgs } from "./kineEndpoint";
+export { K3sServers, type K3sServersArgs } from "./k3sServers";
+export { K3sPki, type K3sPkiArgs } from "./k3sPki";
+export type { Platform, DockerPlatform, KubernetesPlatform, AwsPlatform } from "./platform";
+export { buildPlan, type ClusterPlan } from "../planner/plan";
+export { parseTopology } from "../config/load";

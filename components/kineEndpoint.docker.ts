@@ -1,0 +1,39 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { KINE_ENDPOINT_ENV, kineArgs, kineDsn } from "../planner/kine";
+import type { DockerPlatform } from "./platform";
+import type { KineEndpointArgs, KineEndpointBuild } from "./kineEndpoint";
+import { pinnedImage, stackLabels } from "./docker.common";
+
+export function buildKineDocker(parent: pulumi.ComponentResource, name: string, args: KineEndpointArgs, p: DockerPlatform): KineEndpointBuild {
+  const { plan } = args;
+  const opts = { parent, provider: p.provider };
+  const image = pinnedImage(parent, `${name}-image`, plan.kine.image, p.provider);
+  const replicas = plan.kine.replicas.map(
+    (r) =>
+      new docker.Container(
+        r.name,
+        {
+          name: `${plan.prefix}-${r.name}`,
+          hostname: r.name,
+          image: image.imageId,
+          // The image's entrypoint is /bin/kine. The DSN (with its password) arrives through KINE_ENDPOINT.
+          command: kineArgs({}),
+          envs: [
+            pulumi.secret(pulumi.interpolate`${KINE_ENDPOINT_ENV}=${pulumi.output(args.databasePassword).apply((pw) => kineDsn(r.database, pw))}`),
+          ],
+          // Not published: only k3s on the stack network reaches etcd.
+          networksAdvanced: [{ name: p.network.name, aliases: [r.name] }],
+          restart: "unless-stopped",
+          labels: [
+            ...stackLabels(plan, "kine"),
+            { label: "yb-k3s.zone", value: r.zone },
+            // Ties the container to a successful bootstrap: a failed schema step never starts Kine.
+            { label: "yb-k3s.database-ready", value: pulumi.output(args.databaseReady).apply(String) },
+          ],
+        },
+        { ...opts, dependsOn: args.dependsOn },
+      ),
+  );
+  return { replicas, endpoints: pulumi.output([...plan.kine.endpoints]) };
+}

@@ -1,0 +1,42 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterPlan } from "../planner/plan";
+import { unsupportedTarget, type Platform } from "./platform";
+import { buildKineDocker } from "./kineEndpoint.docker";
+
+export interface KineEndpointArgs {
+  readonly plan: ClusterPlan;
+  readonly platform: Platform;
+  /** Password of Kine's database role. */
+  readonly databasePassword: pulumi.Input<string>;
+  /** Kine starts only after the database bootstrap (schema) has succeeded. */
+  readonly databaseReady: pulumi.Input<boolean>;
+  readonly dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+export interface KineEndpointBuild {
+  /** Resources k3s must wait for. */
+  readonly replicas: pulumi.Resource[];
+  /** etcd endpoints (comma-joined in k3s's --datastore-endpoint). */
+  readonly endpoints: pulumi.Output<string[]>;
+}
+
+/** Kine replicas serving the etcd API on 2379 over one YugabyteDB database, reachable only inside the deployment. */
+export class KineEndpoint extends pulumi.ComponentResource {
+  readonly replicas: pulumi.Resource[];
+  readonly endpoints: pulumi.Output<string[]>;
+
+  constructor(name: string, args: KineEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("yb-k3s:kine:KineEndpoint", name, {}, opts);
+    let built: KineEndpointBuild;
+    switch (args.platform.kind) {
+      case "docker":
+        built = buildKineDocker(this, name, args, args.platform);
+        break;
+      default:
+        unsupportedTarget("KineEndpoint", args.platform.kind);
+    }
+    this.replicas = built.replicas;
+    this.endpoints = built.endpoints;
+    this.registerOutputs({ endpoints: this.endpoints });
+  }
+}

@@ -1,0 +1,100 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { BOOTSTRAP_ENV, renderBootstrapScript } from "../planner/bootstrap";
+import { ports } from "../planner/ports";
+import type { DockerPlatform } from "./platform";
+import type { YugabyteClusterArgs, YugabyteClusterBuild } from "./yugabyteCluster";
+import { pinnedImage, secretEnv, stackLabels } from "./docker.common";
+
+/** yugabyted's own production limits (nofile 1048576, nproc 12000). */
+const ULIMITS = [
+  { name: "nofile", soft: 1048576, hard: 1048576 },
+  { name: "nproc", soft: 12000, hard: 12000 },
+];
+
+export function buildYugabyteDocker(parent: pulumi.ComponentResource, name: string, args: YugabyteClusterArgs, p: DockerPlatform): YugabyteClusterBuild {
+  const { plan } = args;
+  const opts = { parent, provider: p.provider };
+  const image = pinnedImage(parent, `${name}-image`, plan.yugabyte.image, p.provider);
+  const bin = plan.yugabyte.binDir;
+
+  const containers: docker.Container[] = [];
+  for (const node of plan.nodes) {
+    const volume = new docker.Volume(
+      `${node.name}-data`,
+      { name: `${plan.prefix}-${node.name}-data`, labels: stackLabels(plan, "yugabyte-data") },
+      { ...opts, protect: plan.protectData, retainOnDelete: plan.protectData },
+    );
+    const hp = node.hostPorts;
+    const published: docker.types.input.ContainerPort[] =
+      p.publishDatabasePorts && hp
+        ? [
+            { internal: ports.ysql, external: hp.ysql, ip: p.bindAddress },
+            { internal: ports.yugabytedUi, external: hp.yugabytedUi, ip: p.bindAddress },
+            { internal: ports.masterUi, external: hp.masterUi, ip: p.bindAddress },
+            { internal: ports.tserverUi, external: hp.tserverUi, ip: p.bindAddress },
+          ]
+        : [];
+    const container = new docker.Container(
+      node.name,
+      {
+        name: `${plan.prefix}-${node.name}`,
+        hostname: node.name,
+        image: image.imageId,
+        command: [`${bin}/yugabyted`, ...node.yugabytedArgs],
+        networksAdvanced: [{ name: p.network.name, aliases: [node.name] }],
+        volumes: [{ volumeName: volume.name, containerPath: plan.yugabyte.baseDir }],
+        ports: published,
+        restart: "unless-stopped",
+        ulimits: ULIMITS,
+        healthcheck: {
+          tests: ["CMD", "/home/yugabyte/postgres/bin/pg_isready", "-h", node.name, "-p", String(ports.ysql)],
+          interval: "10s",
+          timeout: "5s",
+          startPeriod: "30s",
+          retries: 30,
+        },
+        // Pulumi waits for the health check, so later nodes join a running first node.
+        wait: true,
+        waitTimeout: 600,
+        labels: [...stackLabels(plan, "yugabyte"), { label: "yb-k3s.zone", value: node.zone }, { label: "yb-k3s.cloud-location", value: node.cloudLocation }],
+      },
+      { ...opts, dependsOn: node.join ? [containers[0]] : [] },
+    );
+    containers.push(container);
+  }
+
+  // One-shot bootstrap from the same image; Pulumi attaches and waits for it to exit.
+  const bootstrap = new docker.Container(
+    `${name}-bootstrap`,
+    {
+      name: `${plan.prefix}-yb-bootstrap`,
+      image: image.imageId,
+      command: ["/bin/bash", "-c", renderBootstrapScript(plan)],
+      envs: [secretEnv(BOOTSTRAP_ENV.adminPassword, args.adminPassword), secretEnv(BOOTSTRAP_ENV.kinePassword, args.kinePassword)],
+      networksAdvanced: [{ name: p.network.name }],
+      restart: "no",
+      mustRun: false,
+      attach: true,
+      logs: true,
+      labels: stackLabels(plan, "yugabyte-bootstrap"),
+    },
+    { ...opts, dependsOn: containers },
+  );
+  const ready = bootstrap.exitCode.apply((code) => {
+    // Unknown during preview and under mocks; a real non-zero exit stops the deployment before Kine starts.
+    if (code !== undefined && code !== null && code !== 0) throw new Error(`YugabyteDB bootstrap exited with ${code}; see: docker logs ${plan.prefix}-yb-bootstrap`);
+    return true;
+  });
+
+  const first = plan.nodes[0];
+  const loopbackHost = p.bindAddress.includes(":") ? `[${p.bindAddress}]` : p.bindAddress;
+  return {
+    bootstrap,
+    ready,
+    ysqlEndpoint: pulumi.output(`${plan.yugabyte.ysqlHost}:${ports.ysql}`),
+    operatorYsqlEndpoint: pulumi.output(p.publishDatabasePorts && first.hostPorts ? `${loopbackHost}:${first.hostPorts.ysql}` : "(not published: publishDatabasePorts is false)"),
+    uiUrl: pulumi.output(p.publishDatabasePorts && first.hostPorts ? `http://${loopbackHost}:${first.hostPorts.yugabytedUi}` : "(not published)"),
+    nodeIds: pulumi.all(containers.map((c) => c.id)),
+  };
+}

@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { cidr } from "./common";
+
+/** `yb-k3s:aws` — EC2 across AZs (staging) or regions (prod). Per-region CIDRs live on each region entry. */
+export const AwsConfig = z.strictObject({
+  /** YugabyteDB production guidance: at least 16 vCPU / 32 GiB for real load; m6i.2xlarge is the smallest sane default. */
+  yugabyteInstanceType: z.string().default("m6i.2xlarge"),
+  yugabyteDataVolumeGiB: z.number().int().min(50, "must be at least 50 GiB").max(16384).default(250),
+  yugabyteDataVolumeIops: z.number().int().min(3000).max(16000).default(3000),
+  kineInstanceType: z.string().default("t3.medium"),
+  k3sInstanceType: z.string().default("t3.large"),
+  /** CIDRs allowed to reach the k3s API load balancer; empty keeps the API internal to the VPC. */
+  k3sApiAllowedCidrs: z.array(cidr).default([]),
+  /** Make the k3s API load balancer internet-facing (requires k3sApiAllowedCidrs). */
+  publicK3sApi: z.boolean().default(false),
+});
+export type AwsConfig = z.infer<typeof AwsConfig>;

@@ -1,0 +1,55 @@
+/** Load and validate `yb-k3s:*` config; one line per problem: `<key path>: <what is wrong and what is allowed>`. */
+import type { z } from "zod";
+import { CONFIG_NAMESPACE, ConfigSchema, type Topology } from "./schema";
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid yb-k3s configuration:\n${problems.join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Config keys of the schema's top level are Pulumi keys `yb-k3s:<key>`; nested paths continue with dots. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return `${CONFIG_NAMESPACE}:(root)`;
+  const [head, ...rest] = path;
+  let out = `${CONFIG_NAMESPACE}:${String(head)}`;
+  for (const p of rest) out += typeof p === "number" ? `[${p}]` : `.${String(p)}`;
+  return out;
+}
+
+const describeIssue = (i: z.core.$ZodIssue): string[] => {
+  if (i.code === "unrecognized_keys") {
+    return i.keys.map((k) => `${formatPath([...i.path, k])}: unknown key (check the spelling; allowed keys are listed in README.md)`);
+  }
+  if (i.code === "invalid_value" && "values" in i) {
+    return [`${formatPath(i.path)}: must be one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`];
+  }
+  if (i.code === "invalid_type") {
+    const expected = i.expected;
+    const what = i.message.includes("received undefined") ? "is required" : `must be ${expected === "array" ? "a list" : expected === "object" ? "a mapping" : `a ${expected}`}`;
+    return [`${formatPath(i.path)}: ${what}`];
+  }
+  return [`${formatPath(i.path)}: ${i.message}`];
+};
+
+/**
+ * Validate raw config values (keys without the namespace; values already parsed from YAML/JSON).
+ * Keys from other namespaces (`aws:region`, `kubernetes:context`) are not ours and are ignored by the caller.
+ */
+export function parseTopology(raw: Readonly<Record<string, unknown>>): Topology {
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(result.error.issues.flatMap(describeIssue));
+  return result.data;
+}
+
+/** Split a Pulumi stack file's `config:` mapping into our keys; values may be JSON strings under mocks. */
+export function ourConfig(config: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  for (const [k, v] of Object.entries(config)) {
+    if (!k.startsWith(prefix)) continue;
+    out[k.slice(prefix.length)] = v;
+  }
+  return out;
+}

@@ -1,0 +1,3 @@
+import "./common";
+import "./docker";
+export { resourceStates, callResults } from "./registry";

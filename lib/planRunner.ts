@@ -1,0 +1,173 @@
+/**
+ * Run the real program in-process under Pulumi mocks and record every resource registration the engine would see.
+ * Stricter than the stock mock monitor where the real engine is strict: two resources with the same URN are an error.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { resourceStates, callResults } from "./mocks";
+import { mockId } from "./mocks/common";
+
+export interface RecordedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  /** URN of the parent resource, if any. */
+  readonly parent?: string;
+  /** Inputs fully resolved; secrets as "[secret]". */
+  readonly inputs: Record<string, unknown>;
+  readonly custom: boolean;
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly dependsOn: readonly string[];
+  readonly provider?: string;
+}
+
+export interface ProgramRun {
+  readonly resources: RecordedResource[];
+  readonly outputs: Record<string, unknown>;
+}
+
+export class DuplicateUrnError extends Error {}
+
+const SIG = {
+  key: "4dabf18193072939515e22adb298388d",
+  secret: "1b47061264138c4ac30d75fd1eb44270",
+  resource: "5cf8f73096256a8f31e491e813e4eb8e",
+  output: "d0e6a833031e9bbcd3f4e8bde6ca49a4",
+  asset: "c44067f5952c0a294b673a41bacd8c17",
+  archive: "0def7320c3a5731c473e5ecbe6d01bc7",
+} as const;
+export const SECRET = "[secret]";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Turn the wire form of inputs into plain JSON: secrets redacted, resource references as URNs. */
+export function plainInputs(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(plainInputs);
+  if (v === UNKNOWN) return "[unknown]";
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    const sig = o[SIG.key];
+    if (sig === SIG.secret) return SECRET;
+    if (sig === SIG.resource) return o.urn;
+    if (sig === SIG.output) return o.secret ? SECRET : "value" in o ? plainInputs(o.value) : "[unknown]";
+    if (sig === SIG.asset || sig === SIG.archive) return { path: o.path, text: o.text, uri: o.uri };
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, plainInputs(x)]));
+  }
+  return v;
+}
+
+/** Reveal values for the mock state (the provider would see plaintext). */
+function revealed(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(revealed);
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (o[SIG.key] === SIG.secret) return revealed(o.value);
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, revealed(x)]));
+  }
+  return v;
+}
+
+async function resolveDeep(v: unknown, seen = new Set<unknown>()): Promise<unknown> {
+  if (pulumi.Output.isInstance(v)) {
+    const secret = await pulumi.isSecret(v as pulumi.Output<unknown>);
+    const value = await new Promise<unknown>((r) => (v as pulumi.Output<unknown>).apply(r));
+    return secret ? SECRET : resolveDeep(value, seen);
+  }
+  if (v instanceof Promise) return resolveDeep(await v, seen);
+  if (Array.isArray(v)) return Promise.all(v.map((x) => resolveDeep(x, seen)));
+  if (v && typeof v === "object" && !seen.has(v) && !pulumi.Resource.isInstance(v)) {
+    seen.add(v);
+    const entries = await Promise.all(Object.entries(v).map(async ([k, x]) => [k, await resolveDeep(x, seen)] as const));
+    return Object.fromEntries(entries);
+  }
+  return v;
+}
+
+export interface RunOptions {
+  readonly project: string;
+  readonly stack: string;
+  /** Pulumi config as in a stack file: `namespace:key` -> value (objects allowed). */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Runs the program and returns its outputs; called after the mocks are in place. */
+  readonly program: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+}
+
+// One run at a time: the Pulumi runtime's settings are process-global.
+let queue: Promise<unknown> = Promise.resolve();
+
+export function runUnderMocks(o: RunOptions): Promise<ProgramRun> {
+  const run = queue.then(() => runOnce(o));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function runOnce(o: RunOptions): Promise<ProgramRun> {
+  const resources: RecordedResource[] = [];
+  const urns = new Set<string>();
+  const errors: Error[] = [];
+
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (a) => {
+        const state = resourceStates.get(a.type) ?? (a.type.startsWith("yb-k3s:") && !a.custom ? (i: Record<string, unknown>) => i : undefined);
+        if (!state) throw new Error(`mock engine: unknown resource type ${a.type} (${a.name}); model it in lib/mocks`);
+        return { id: a.custom ? mockId(a.type, a.name) : undefined, state: state(revealed(a.inputs) as Record<string, unknown>, a.name) };
+      },
+      call: (a) => {
+        const fn = callResults.get(a.token);
+        if (!fn) throw new Error(`mock engine: unknown call ${a.token}; model it in lib/mocks`);
+        return fn(a.inputs as Record<string, unknown>);
+      },
+    },
+    o.project,
+    o.stack,
+    false,
+  );
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(Object.entries(o.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
+  );
+
+  // Wrap the mock monitor to see what the real engine sees: parent, options, duplicate URNs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): unknown; waitForRPCs(): Promise<void> };
+  type Req = {
+    getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getProtect(): boolean;
+    getRetainondelete?(): boolean; getDependenciesList(): string[]; getProvider(): string; getObject(): { toJavaScript(): unknown };
+  };
+  const monitor = settings.getMonitor() as {
+    newUrn(parent: string, type: string, name: string): string;
+    registerResource(req: Req, cb: (err: unknown, res?: unknown) => void): Promise<void>;
+  };
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = async (req, cb) => {
+    const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+    if (urns.has(urn)) {
+      const err = new DuplicateUrnError(`duplicate URN ${urn}: two resources share type, name and parent chain (the engine rejects this)`);
+      errors.push(err);
+      cb(err);
+      return;
+    }
+    urns.add(urn);
+    resources.push({
+      urn,
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent() || undefined,
+      inputs: plainInputs(req.getObject().toJavaScript()) as Record<string, unknown>,
+      custom: req.getCustom(),
+      protect: Boolean(req.getProtect()),
+      retainOnDelete: Boolean(req.getRetainondelete?.()),
+      dependsOn: req.getDependenciesList(),
+      provider: req.getProvider() || undefined,
+    });
+    return original(req, (err, res) => {
+      if (err) errors.push(err instanceof Error ? err : new Error(String(err)));
+      cb(err, res);
+    });
+  };
+
+  const outputs = await o.program();
+  const resolved = (await resolveDeep(outputs)) as Record<string, unknown>;
+  await settings.waitForRPCs();
+  if (errors.length) throw errors[0];
+  return { resources, outputs: resolved };
+}

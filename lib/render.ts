@@ -1,0 +1,62 @@
+/** Human and diagram renderings of a plan report. */
+import type { PlanReport } from "./plan";
+
+export function renderText(r: PlanReport): string {
+  const p = r.plan;
+  const lines: string[] = [];
+  lines.push(`yb-k3s plan — stack ${r.stack} (target ${r.target})`);
+  lines.push(`YugabyteDB ${p.yugabyte.version}: RF ${p.replicationFactor}, fault tolerance ${p.faultTolerance}, primary region ${p.primaryRegion}`);
+  lines.push(`tserver flags: ${Object.entries(p.yugabyte.tserverFlags).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+  lines.push("");
+  lines.push("region        zone              yugabytedb nodes                 kine            k3s");
+  for (const region of p.regions) {
+    for (const zone of region.zones) {
+      const nodes = p.nodes.filter((n) => n.zone === zone).map((n) => n.name).join(",");
+      const kine = p.kine.replicas.filter((k) => k.zone === zone).map((k) => k.name).join(",") || "-";
+      const k3s = p.k3s.servers.filter((s) => s.zone === zone).map((s) => s.name).join(",") || "-";
+      lines.push(`${(region.name + (region.primary ? "*" : "")).padEnd(14)}${zone.padEnd(18)}${nodes.padEnd(33)}${kine.padEnd(16)}${k3s}`);
+    }
+  }
+  lines.push("");
+  lines.push(`Kine ${p.kine.version}: ${p.kine.endpoints.join(", ")}`);
+  lines.push(`k3s ${p.k3s.version}: API ${p.k3s.apiUrl}`);
+  lines.push(`Database: ${p.yugabyte.database} (role ${p.yugabyte.user}) via ${p.yugabyte.ysqlHost}; data volumes ${p.protectData ? "protected and retained" : "deleted on destroy"}`);
+  lines.push("");
+  const s = r.faultTolerance.survives;
+  lines.push(`Survives: node ${s.node ? "yes" : "no"}, zone ${s.zone ? "yes" : "no"}, region ${s.region ? "yes" : "no"}`);
+  for (const sc of r.faultTolerance.scenarios) lines.push(`  lose ${sc.kind.padEnd(6)} ${sc.lost.padEnd(22)} ${sc.survives ? "survives" : "FAILS   "}  ${sc.reason}`);
+  lines.push("");
+  lines.push(`Resources: ${r.resources.length}`);
+  if (r.policies.length === 0) lines.push("Policies: no findings");
+  else {
+    lines.push(`Policies: ${r.policies.length} finding(s)`);
+    for (const f of r.policies) lines.push(`  [${f.level}] ${f.policy}: ${f.message}${f.resource ? ` (${f.resource})` : ""}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+const id = (s: string) => s.replace(/[^A-Za-z0-9_]/g, "_");
+
+export function renderMermaid(r: PlanReport): string {
+  const p = r.plan;
+  const out: string[] = ["flowchart LR"];
+  for (const region of p.regions) {
+    out.push(`  subgraph R_${id(region.name)}["region ${region.name}${region.primary ? " (primary)" : ""}"]`);
+    for (const zone of region.zones) {
+      out.push(`    subgraph Z_${id(zone)}["zone ${zone}"]`);
+      for (const n of p.nodes.filter((x) => x.zone === zone)) out.push(`      ${id(n.name)}[("${n.name}")]`);
+      for (const k of p.kine.replicas.filter((x) => x.zone === zone)) out.push(`      ${id(k.name)}["${k.name}"]`);
+      for (const s of p.k3s.servers.filter((x) => x.zone === zone)) out.push(`      ${id(s.name)}{{"${s.name}"}}`);
+      out.push("    end");
+    }
+    out.push("  end");
+  }
+  const first = p.nodes[0];
+  for (const n of p.nodes.slice(1)) out.push(`  ${id(n.name)} -. join .-> ${id(first.name)}`);
+  for (const k of p.kine.replicas) {
+    const db = p.nodes.find((n) => n.address === k.database.host);
+    out.push(`  ${id(k.name)} -- "YSQL ${k.database.port}" --> ${db ? id(db.name) : id(first.name)}`);
+  }
+  for (const s of p.k3s.servers) for (const k of p.kine.replicas) out.push(`  ${id(s.name)} -- "etcd 2379" --> ${id(k.name)}`);
+  return out.join("\n") + "\n";
+}

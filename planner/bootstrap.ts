@@ -1,0 +1,84 @@
+/**
+ * The one-shot bootstrap step, run once the cluster is up, on every target (a Docker container, a Kubernetes Job,
+ * a systemd oneshot on EC2): data placement, the Kine role and database, and the Kine schema. Idempotent: every step
+ * is safe to run again. Secrets arrive as environment variables, never inside the script.
+ */
+import { renderPlacement, type ClusterPlan } from "./plan";
+import { ports } from "./ports";
+
+export const BOOTSTRAP_ENV = {
+  /** New password for the `yugabyte` superuser (the image's default `yugabyte` is replaced on first run). */
+  adminPassword: "YSQL_ADMIN_PASSWORD",
+  /** Password of Kine's own role. */
+  kinePassword: "KINE_DB_PASSWORD",
+} as const;
+
+export interface BootstrapOptions {
+  /** How long to wait for every tablet server to report ALIVE. */
+  readonly waitSeconds?: number;
+  /** Extra libpq connection parameters (sslmode=verify-full&sslrootcert=... once TLS is on). */
+  readonly sslmode?: string;
+  readonly sslRootCert?: string;
+}
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+export function renderBootstrapScript(plan: ClusterPlan, o: BootstrapOptions = {}): string {
+  const y = plan.yugabyte;
+  const bin = y.binDir;
+  const wait = o.waitSeconds ?? 600;
+  const attempts = Math.ceil(wait / 5);
+  const host = plan.nodes[0].address;
+  const sslEnv = o.sslmode ? `export PGSSLMODE=${q(o.sslmode)}\n${o.sslRootCert ? `export PGSSLROOTCERT=${q(o.sslRootCert)}\n` : ""}` : "";
+  const preferred = y.preferredLeaders.map((b) => `${b.cloud}.${b.region}.${b.zone}:1`);
+  const schema = y.schemaStatements.join("\n");
+  return `#!/bin/bash
+# yb-k3s bootstrap for stack ${plan.stack}: data placement, Kine role/database, Kine schema. Idempotent.
+set -euo pipefail
+
+: "\${${"YSQL_ADMIN_PASSWORD"}:?${"YSQL_ADMIN_PASSWORD"} must be set}"
+: "\${${"KINE_DB_PASSWORD"}:?${"KINE_DB_PASSWORD"} must be set}"
+MASTERS=${q(y.masterAddresses.join(","))}
+YSQL_HOST=${q(host)}
+EXPECTED_TSERVERS=${plan.nodes.length}
+${sslEnv}
+log() { printf '%s bootstrap: %s\\n' "$(date -u +%FT%TZ)" "$*"; }
+
+# 1. Wait (bounded) until every tablet server is ALIVE.
+alive=0
+for _ in $(seq 1 ${attempts}); do
+  alive=$(${bin}/yb-admin -master_addresses "$MASTERS" list_all_tablet_servers 2>/dev/null | grep -c ALIVE || true)
+  if [ "$alive" -ge "$EXPECTED_TSERVERS" ]; then break; fi
+  log "waiting for tablet servers: $alive/$EXPECTED_TSERVERS alive"
+  sleep 5
+done
+if [ "$alive" -lt "$EXPECTED_TSERVERS" ]; then
+  log "only $alive/$EXPECTED_TSERVERS tablet servers alive after ${wait}s"; exit 1
+fi
+
+# 2. Data placement: replication factor ${plan.replicationFactor} over the fault domains (${plan.faultTolerance}).
+${bin}/yb-admin -master_addresses "$MASTERS" modify_placement_info ${q(renderPlacement(y.placement))} ${plan.replicationFactor}
+${preferred.length ? `${bin}/yb-admin -master_addresses "$MASTERS" set_preferred_zones ${preferred.map(q).join(" ")}\n` : ""}
+# 3. Superuser password: the image starts with yugabyte/yugabyte; replace it with the generated one, once.
+ysql() { ${bin}/ysqlsh -h "$YSQL_HOST" -p ${ports.ysql} -v ON_ERROR_STOP=1 -X -q "$@"; }
+if ! PGPASSWORD="$YSQL_ADMIN_PASSWORD" ysql -U yugabyte -d yugabyte -c 'SELECT 1' >/dev/null 2>&1; then
+  log "setting the yugabyte superuser password"
+  PGPASSWORD=yugabyte ysql -U yugabyte -d yugabyte -v admin_password="$YSQL_ADMIN_PASSWORD" <<'SQL'
+ALTER ROLE yugabyte WITH PASSWORD :'admin_password';
+SQL
+fi
+
+# 4. Kine's own role (not a superuser) and database, owned by that role.
+PGPASSWORD="$YSQL_ADMIN_PASSWORD" ysql -U yugabyte -d yugabyte -v kine_password="$KINE_DB_PASSWORD" <<'SQL'
+SELECT 'CREATE ROLE ${y.user} LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${y.user}')\\gexec
+ALTER ROLE ${y.user} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'kine_password';
+SELECT 'CREATE DATABASE ${y.database} OWNER ${y.user}' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '${y.database}')\\gexec
+SQL
+
+# 5. The Kine schema, created as Kine's role so Kine owns it (the exact DDL of \`plan --format sql\`).
+PGPASSWORD="$KINE_DB_PASSWORD" ysql -U ${y.user} -d ${y.database} <<'SQL'
+${schema}
+SQL
+log "done: placement ${plan.replicationFactor}x, database ${y.database}, schema ready"
+`;
+}

@@ -1,0 +1,325 @@
+/**
+ * The pure planner: Topology in, ClusterPlan out. No @pulumi import — everything a reviewer wants to reason about
+ * (placement, names, addresses, flags, DDL, commands) is decided here; target builders only translate.
+ */
+import type { FaultTolerance, TargetKind, Topology } from "../config/schema";
+import { cidrHost, cidrSubnet } from "./cidr";
+import { mergeTserverFlags, renderYugabytedFlags, stringifyFlag, type FlagMap } from "./flags";
+import { kineSchemaStatements, type SqlDialect } from "./kineSchema";
+import type { KineDatabaseEndpoint } from "./kine";
+import { ports } from "./ports";
+import { images } from "./versions";
+
+export interface PlanInput {
+  readonly project: string;
+  readonly stack: string;
+  readonly topology: Topology;
+}
+
+export interface RegionPlan {
+  readonly name: string;
+  readonly zones: readonly string[];
+  readonly primary: boolean;
+  /** aws: VPC CIDR and one private subnet per zone. */
+  readonly cidr?: string;
+  readonly privateSubnets?: Readonly<Record<string, string>>;
+  readonly publicSubnets?: Readonly<Record<string, string>>;
+}
+
+export interface NodePlan {
+  /** DNS label, unique in the stack: `yb-<zone>-<ordinal>`. */
+  readonly name: string;
+  /** Position in the cluster, 0-based; node 0 is the join target. */
+  readonly index: number;
+  /** Position inside its zone (the StatefulSet ordinal on Kubernetes). */
+  readonly ordinal: number;
+  readonly region: string;
+  readonly zone: string;
+  readonly cloudLocation: string;
+  /** Address the node advertises and peers dial: a DNS name (docker, kubernetes) or a fixed private IP (aws). */
+  readonly address: string;
+  /** Address of node 0, or undefined for node 0 itself. */
+  readonly join?: string;
+  /** `yugabyted` arguments, starting with `start`. */
+  readonly yugabytedArgs: readonly string[];
+  /** Docker: host ports published on the bind address. */
+  readonly hostPorts?: { readonly ysql: number; readonly yugabytedUi: number; readonly masterUi: number; readonly tserverUi: number };
+}
+
+export interface PlacementBlock {
+  readonly cloud: string;
+  readonly region: string;
+  readonly zone: string;
+  readonly minReplicas?: number;
+}
+
+export interface KineReplicaPlan {
+  readonly name: string;
+  readonly index: number;
+  readonly region: string;
+  readonly zone: string;
+  readonly address: string;
+  /** The database endpoint this replica connects to (zone-local node where the target has no load balancer). */
+  readonly database: KineDatabaseEndpoint;
+}
+
+export interface K3sServerPlan {
+  readonly name: string;
+  readonly index: number;
+  readonly region: string;
+  readonly zone: string;
+  readonly address: string;
+  /** `k3s` arguments starting with `server`; the token arrives as K3S_TOKEN from a secret, never on the command line. */
+  readonly args: readonly string[];
+  readonly hostApiPort?: number;
+}
+
+export interface ClusterPlan {
+  readonly project: string;
+  readonly stack: string;
+  readonly target: TargetKind;
+  /** Prefix for names that must be unique outside the stack (Docker containers, AWS Name tags). */
+  readonly prefix: string;
+  readonly cloud: string;
+  readonly faultTolerance: FaultTolerance;
+  readonly replicationFactor: number;
+  readonly primaryRegion: string;
+  readonly regions: readonly RegionPlan[];
+  readonly nodes: readonly NodePlan[];
+  readonly yugabyte: {
+    readonly image: string;
+    readonly version: string;
+    readonly baseDir: string;
+    readonly binDir: string;
+    readonly tserverFlags: FlagMap;
+    readonly masterFlags: FlagMap;
+    readonly masterAddresses: readonly string[];
+    readonly placement: readonly PlacementBlock[];
+    readonly preferredLeaders: readonly PlacementBlock[];
+    readonly database: string;
+    readonly user: string;
+    readonly dialect: SqlDialect;
+    readonly schemaStatements: readonly string[];
+    /** A host Kine, the bootstrap step and users reach YSQL through (service name / load balancer / node). */
+    readonly ysqlHost: string;
+  };
+  readonly kine: {
+    readonly image: string;
+    readonly version: string;
+    readonly replicas: readonly KineReplicaPlan[];
+    /** The etcd endpoints k3s dials (comma-joined into --datastore-endpoint). */
+    readonly endpoints: readonly string[];
+  };
+  readonly k3s: {
+    readonly image: string;
+    readonly version: string;
+    readonly servers: readonly K3sServerPlan[];
+    /** The fixed registration address (in every server's --tls-san) and the kubeconfig server URL. */
+    readonly apiAddress: string;
+    readonly apiUrl: string;
+  };
+  readonly tls: boolean;
+  /** Data volumes are protected/retained: destroy never deletes database data. */
+  readonly protectData: boolean;
+}
+
+/** Where data lives inside the YugabyteDB container/host, per target. */
+const YB_LAYOUT: Record<TargetKind, { baseDir: string; binDir: string }> = {
+  docker: { baseDir: "/home/yugabyte/yb_data", binDir: "/home/yugabyte/bin" },
+  kubernetes: { baseDir: "/mnt/disk0/yb_data", binDir: "/home/yugabyte/bin" },
+  aws: { baseDir: "/data/yugabyte", binDir: "/opt/yugabyte/bin" },
+};
+
+export const KUBERNETES_NAMES = {
+  headlessService: "yb-nodes",
+  ysqlService: "yb-ysql",
+  kineService: "kine",
+  k3sService: "k3s",
+} as const;
+
+const defaultCloud: Record<TargetKind, string> = { docker: "local", kubernetes: "k8s", aws: "aws" };
+
+/** Spread `count` members across the zones of one region, round robin. */
+function spread(count: number, zones: readonly string[]): string[] {
+  return Array.from({ length: count }, (_, i) => zones[i % zones.length]);
+}
+
+export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPlan {
+  const cloud = t.target === "aws" ? "aws" : (t.cloud ?? defaultCloud[t.target]);
+  const primaryRegion = t.primaryRegion ?? t.regions[0].name;
+  const layout = YB_LAYOUT[t.target];
+  const prefix = `${project}-${stack}`;
+  const namespace = t.kubernetes?.namespace ?? "yb-k3s";
+  const clusterDomain = "cluster.local";
+
+  const regions: RegionPlan[] = t.regions.map((r) => {
+    if (t.target !== "aws" || r.cidr === undefined) return { name: r.name, zones: r.zones, primary: r.name === primaryRegion };
+    // /20 private subnets at the bottom of the VPC, /24 public subnets from the top quarter: room for 4 AZs each.
+    const privateSubnets = Object.fromEntries(r.zones.map((z, i) => [z, cidrSubnet(r.cidr as string, 4, i)]));
+    const publicSubnets = Object.fromEntries(r.zones.map((z, i) => [z, cidrSubnet(cidrSubnet(r.cidr as string, 2, 3), 6, i)]));
+    return { name: r.name, zones: r.zones, primary: r.name === primaryRegion, cidr: r.cidr, privateSubnets, publicSubnets };
+  });
+  const regionPlan = (name: string) => regions.find((r) => r.name === name) as RegionPlan;
+
+  // Fixed private addresses on aws (the first node must be known before it exists, for --join).
+  const awsAddress = (region: string, zone: string, hostOffset: number) =>
+    cidrHost((regionPlan(region).privateSubnets as Record<string, string>)[zone], hostOffset);
+
+  const nodeAddress = (name: string, region: string, zone: string, ordinal: number): string => {
+    switch (t.target) {
+      case "docker":
+        return name;
+      case "kubernetes":
+        return `${name}.${KUBERNETES_NAMES.headlessService}.${namespace}.svc.${clusterDomain}`;
+      case "aws":
+        return awsAddress(region, zone, 10 + ordinal);
+    }
+  };
+
+  const extraFlags: Record<string, string> = {};
+  if (t.faultTolerance === "region") {
+    // Multi-region: RPCs cross a WAN; give leader leases and heartbeats room (YugabyteDB multi-DC guidance).
+    extraFlags.leader_failure_max_missed_heartbeat_periods = "10";
+  }
+  const tserverFlags = mergeTserverFlags(t.yugabyte.tserverFlags, extraFlags);
+  const masterFlags: FlagMap = Object.freeze(
+    Object.fromEntries(Object.entries(t.yugabyte.masterFlags).map(([k, v]) => [k, stringifyFlag(v)]).sort(([a], [b]) => a.localeCompare(b))),
+  );
+
+  // Nodes: zone by zone, region by region; node 0 (first zone of the primary region) is the join target.
+  const ordered = [...t.regions].sort((a, b) => (a.name === primaryRegion ? -1 : b.name === primaryRegion ? 1 : 0));
+  const raw: { name: string; region: string; zone: string; ordinal: number }[] = [];
+  for (let ord = 0; ord < Math.max(...t.regions.map((r) => r.nodesPerZone)); ord++) {
+    for (const r of ordered) {
+      if (ord >= r.nodesPerZone) continue;
+      for (const zone of r.zones) raw.push({ name: `yb-${zone}-${ord}`, region: r.name, zone, ordinal: ord });
+    }
+  }
+  const first = raw[0];
+  const firstAddress = nodeAddress(first.name, first.region, first.zone, first.ordinal);
+  const dockerPorts = t.docker?.hostPorts;
+  const nodes: NodePlan[] = raw.map((n, index) => {
+    const address = nodeAddress(n.name, n.region, n.zone, n.ordinal);
+    const cloudLocation = `${cloud}.${n.region}.${n.zone}`;
+    const join = index === 0 ? undefined : firstAddress;
+    const args = [
+      "start",
+      "--background=false",
+      `--base_dir=${layout.baseDir}`,
+      `--advertise_address=${address}`,
+      ...(join ? [`--join=${join}`] : []),
+      `--cloud_location=${cloudLocation}`,
+      `--fault_tolerance=${t.faultTolerance}`,
+      `--tserver_flags=${renderYugabytedFlags(tserverFlags)}`,
+      ...(Object.keys(masterFlags).length ? [`--master_flags=${renderYugabytedFlags(masterFlags)}`] : []),
+    ];
+    const hostPorts =
+      t.target === "docker"
+        ? {
+            ysql: (dockerPorts?.ysql ?? 5433) + index,
+            yugabytedUi: (dockerPorts?.yugabytedUi ?? 15433) + index,
+            masterUi: (dockerPorts?.masterUi ?? 7001) + index,
+            tserverUi: (dockerPorts?.tserverUi ?? 9000) + index,
+          }
+        : undefined;
+    return { name: n.name, index, ordinal: n.ordinal, region: n.region, zone: n.zone, cloudLocation, address, join, yugabytedArgs: args, hostPorts };
+  });
+
+  // yugabyted starts a master on the first RF nodes that join, spread over fault domains; dialling a few nodes lets
+  // yb-admin find the leader. We list the first node of each zone (bounded by 2*RF-1 to keep commands short).
+  const masterAddresses = nodes.filter((n) => n.ordinal === 0).slice(0, 2 * t.replicationFactor - 1).map((n) => `${n.address}:${ports.masterRpc}`);
+
+  const allZones = t.regions.flatMap((r) => r.zones.map((zone) => ({ cloud, region: r.name, zone })));
+  const placement: PlacementBlock[] =
+    t.faultTolerance === "zone" && allZones.length === t.replicationFactor
+      ? allZones.map((b) => ({ ...b, minReplicas: 1 }))
+      : allZones.map((b) => ({ ...b }));
+  const preferredLeaders: PlacementBlock[] = t.regions.length > 1 ? allZones.filter((b) => b.region === primaryRegion) : [];
+
+  const primary = t.regions.find((r) => r.name === primaryRegion) as Topology["regions"][number];
+  const dialect: SqlDialect = "yugabytedb";
+  const ysqlHost =
+    t.target === "kubernetes" ? `${KUBERNETES_NAMES.ysqlService}.${namespace}.svc.${clusterDomain}` : t.target === "aws" ? `ysql.${prefix}.internal` : nodes[0].address;
+
+  // Kine replicas in the primary region, spread over its zones.
+  const kineReplicas: KineReplicaPlan[] = spread(t.kine.replicas, primary.zones).map((zone, index) => {
+    const name = `kine-${index}`;
+    const zoneNode = nodes.find((n) => n.zone === zone) ?? nodes[0];
+    const dbHost = t.target === "docker" ? zoneNode.address : ysqlHost;
+    const address =
+      t.target === "docker" ? name : t.target === "kubernetes" ? `${KUBERNETES_NAMES.kineService}.${namespace}.svc.${clusterDomain}` : awsAddress(primaryRegion, zone, 100 + index);
+    return {
+      name,
+      index,
+      region: primaryRegion,
+      zone,
+      address,
+      database: { host: dbHost, port: ports.ysql, database: t.yugabyte.database, user: t.yugabyte.user, sslmode: t.tls.enabled ? "verify-full" : "disable" },
+    };
+  });
+  const scheme = t.tls.enabled ? "https" : "http";
+  const kineEndpoints =
+    t.target === "kubernetes"
+      ? [`${scheme}://${KUBERNETES_NAMES.kineService}.${namespace}.svc.${clusterDomain}:${ports.kine}`]
+      : t.target === "aws"
+        ? [`${scheme}://kine.${prefix}.internal:${ports.kine}`]
+        : kineReplicas.map((k) => `${scheme}://${k.address}:${ports.kine}`);
+
+  const bind = t.docker?.bindAddress ?? "127.0.0.1";
+  const apiAddress =
+    t.target === "docker" ? bind : t.target === "kubernetes" ? `${KUBERNETES_NAMES.k3sService}.${namespace}.svc.${clusterDomain}` : `k3s.${prefix}.internal`;
+  const apiPort = t.target === "docker" ? (dockerPorts?.k3sApi ?? ports.k3sApi) : ports.k3sApi;
+  const apiUrl = `https://${apiAddress.includes(":") ? `[${apiAddress}]` : apiAddress}:${apiPort}`;
+
+  const servers: K3sServerPlan[] = spread(t.k3s.servers, primary.zones).map((zone, index) => {
+    const name = `k3s-${index}`;
+    const address = t.target === "docker" ? name : t.target === "kubernetes" ? name : awsAddress(primaryRegion, zone, 200 + index);
+    const sans = [...new Set([apiAddress, "localhost", "127.0.0.1", name])];
+    const args = [
+      "server",
+      `--datastore-endpoint=${kineEndpoints.join(",")}`,
+      ...sans.map((s) => `--tls-san=${s}`),
+      `--node-name=${name}`,
+      "--write-kubeconfig-mode=0600",
+      ...t.k3s.extraArgs,
+    ];
+    return { name, index, region: primaryRegion, zone, address, args, hostApiPort: t.target === "docker" ? apiPort + index : undefined };
+  });
+
+  return {
+    project,
+    stack,
+    target: t.target,
+    prefix,
+    cloud,
+    faultTolerance: t.faultTolerance,
+    replicationFactor: t.replicationFactor,
+    primaryRegion,
+    regions,
+    nodes,
+    yugabyte: {
+      image: images.yugabyte(t.yugabyte.version, t.yugabyte.build),
+      version: `${t.yugabyte.version}-${t.yugabyte.build}`,
+      baseDir: layout.baseDir,
+      binDir: layout.binDir,
+      tserverFlags,
+      masterFlags,
+      masterAddresses,
+      placement,
+      preferredLeaders,
+      database: t.yugabyte.database,
+      user: t.yugabyte.user,
+      dialect,
+      schemaStatements: kineSchemaStatements(t.yugabyte.database, dialect),
+      ysqlHost,
+    },
+    kine: { image: images.kine(t.kine.version), version: t.kine.version, replicas: kineReplicas, endpoints: kineEndpoints },
+    k3s: { image: images.k3s(t.k3s.version), version: t.k3s.version, servers, apiAddress, apiUrl },
+    tls: t.tls.enabled,
+    protectData: t.protectData ?? t.target !== "docker",
+  };
+}
+
+/** `yb-admin` placement string: `c.r.z[:min],...`. */
+export const renderPlacement = (blocks: readonly PlacementBlock[]): string =>
+  blocks.map((b) => `${b.cloud}.${b.region}.${b.zone}${b.minReplicas !== undefined ? `:${b.minReplicas}` : ""}`).join(",");

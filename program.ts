@@ -1,0 +1,28 @@
+/** The program: config -> plan -> control plane -> outputs. `index.ts` runs it; `plan` runs it under mocks. */
+import * as pulumi from "@pulumi/pulumi";
+import { ControlPlane, type TopologySummary } from "./components/controlPlane";
+import { readTopology } from "./lib/pulumiConfig";
+import { buildPlan } from "./planner/plan";
+
+export interface StackOutputs {
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly k3sApiUrl: pulumi.Output<string>;
+  readonly kineEndpoint: pulumi.Output<string>;
+  readonly ysqlConnectionString: pulumi.Output<string>;
+  readonly uiUrl: pulumi.Output<string>;
+  readonly topology: TopologySummary;
+}
+
+export function program(): StackOutputs {
+  const topology = readTopology();
+  const plan = buildPlan({ project: pulumi.getProject(), stack: pulumi.getStack(), topology });
+  const cp = new ControlPlane("control-plane", { plan, topology });
+  return {
+    kubeconfig: cp.kubeconfig,
+    k3sApiUrl: cp.k3sApiUrl,
+    kineEndpoint: cp.kineEndpoint,
+    ysqlConnectionString: cp.ysqlConnectionString,
+    uiUrl: cp.uiUrl,
+    topology: cp.summary,
+  };
+}
