@@ -1,0 +1,58 @@
+/**
+ * Per-stack policy configuration: policies/config/<stack>.json, in the format
+ * `pulumi preview --policy-pack policies --policy-pack-config policies/config/<stack>.json` takes:
+ * `{ "all": "<enforcement level>", "<policy>": { "enforcementLevel"?: ..., <config properties> } }`.
+ * The plan command reads the same files through `policyContextFor`, so offline and CLI runs agree.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Enforcement, FaultTolerance, PolicyContext, Target } from "./types";
+
+export const CONFIG_DIR = join(__dirname, "config");
+
+export type PolicyConfigValue = string | ({ enforcementLevel?: string } & Record<string, unknown>);
+export type PolicyPackConfigFile = Record<string, PolicyConfigValue>;
+
+const LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
+
+/** Read and check one config file. Throws with the file name and the offending key. */
+export function readPolicyConfig(file: string): PolicyPackConfigFile {
+  const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error(`${file}: must be a JSON object`);
+  for (const [k, v] of Object.entries(parsed)) {
+    const level = typeof v === "string" ? v : typeof v === "object" && v !== null && !Array.isArray(v) ? (v as { enforcementLevel?: unknown }).enforcementLevel : null;
+    if (level === null) throw new Error(`${file}: ${k}: must be an enforcement level or an object`);
+    if (level !== undefined && !LEVELS.includes(String(level))) throw new Error(`${file}: ${k}: enforcement level must be one of ${LEVELS.join(", ")}`);
+  }
+  return parsed as PolicyPackConfigFile;
+}
+
+const levelOf = (v: PolicyConfigValue | undefined): string | undefined => (typeof v === "string" ? v : v?.enforcementLevel);
+const prop = (cfg: PolicyPackConfigFile, policy: string, key: string): unknown => {
+  const v = cfg[policy];
+  return typeof v === "object" && v !== null ? v[key] : undefined;
+};
+
+/**
+ * The evaluation context for a stack: enforcement from `all`, `tlsRequired` / `holdsRealData` / `faultTolerance` from
+ * the policies that read them. A stack without a file (an ephemeral one) gets mandatory and no extra requirements.
+ */
+export function policyContextFor(stack: string, target: Target, configDir: string = CONFIG_DIR): PolicyContext {
+  let cfg: PolicyPackConfigFile = {};
+  try {
+    cfg = readPolicyConfig(join(configDir, `${stack}.json`));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  const all = levelOf(cfg.all);
+  const enforcement: Enforcement = all === "advisory" ? "advisory" : "mandatory";
+  const ft = prop(cfg, "yb-placement", "faultTolerance");
+  return {
+    stack,
+    target,
+    enforcement,
+    tlsRequired: prop(cfg, "tls-required", "tlsRequired") === true,
+    holdsRealData: prop(cfg, "data-volumes-retained", "holdsRealData") === true,
+    ...(ft === "none" || ft === "zone" || ft === "region" ? { faultTolerance: ft as FaultTolerance } : {}),
+  };
+}
