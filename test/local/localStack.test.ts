@@ -1,0 +1,147 @@
+/** The `local` stack end to end: the real program under strict mocks, exactly as `plan` runs it. */
+import { beforeAll, describe, expect, it } from "vitest";
+import { planStack, type PlanReport } from "../../lib/plan";
+import { readStackFile, stackFilePath } from "../../lib/stackFile";
+import { parseYugabytedFlags } from "../../planner/flags";
+import { kineSchemaStatements } from "../../planner/kineSchema";
+import { ports, sensitivePorts } from "../../planner/ports";
+import { mockSecret } from "../../lib/mocks/registry";
+
+let report: PlanReport;
+type Inputs = Record<string, any>;
+const ofType = (t: string) => report.recorded.filter((r) => r.type === t);
+const containers = () => ofType("docker:index/container:Container");
+const role = (r: { inputs: Inputs }) => (r.inputs.labels as { label: string; value: string }[]).find((l) => l.label === "yb-k3s.role")?.value;
+const byRole = (name: string) => containers().filter((c) => role(c) === name);
+const argOf = (cmd: string[], flag: string) => cmd.find((a) => a.startsWith(`--${flag}=`))?.slice(flag.length + 3);
+
+beforeAll(async () => {
+  report = await planStack(readStackFile(stackFilePath("local"), "local"));
+});
+
+describe("local stack (docker)", () => {
+  it("runs three YugabyteDB nodes in three logical zones, each with the sequence-cache flag", () => {
+    const nodes = byRole("yugabyte");
+    expect(nodes.map((n) => n.name)).toEqual(["yb-zone-a-0", "yb-zone-b-0", "yb-zone-c-0"]);
+    for (const n of nodes) {
+      const cmd = n.inputs.command as string[];
+      expect(cmd.slice(0, 3)).toEqual(["/home/yugabyte/bin/yugabyted", "start", "--background=false"]);
+      expect(parseYugabytedFlags(argOf(cmd, "tserver_flags") ?? "").ysql_sequence_cache_minval).toBe("1");
+      expect(argOf(cmd, "fault_tolerance")).toBe("zone");
+      expect(n.inputs.restart).toBe("unless-stopped");
+      expect(n.inputs.healthcheck.tests).toContain("/home/yugabyte/postgres/bin/pg_isready");
+    }
+    expect(nodes.map((n) => argOf(n.inputs.command, "cloud_location"))).toEqual(["local.dc1.zone-a", "local.dc1.zone-b", "local.dc1.zone-c"]);
+  });
+
+  it("joins nodes 2 and 3 to node 1 by a DNS-label name, after node 1 is healthy", () => {
+    const [first, ...rest] = byRole("yugabyte");
+    expect(argOf(first.inputs.command, "join")).toBeUndefined();
+    expect(first.inputs.wait).toBe(true);
+    for (const n of rest) {
+      expect(argOf(n.inputs.command, "join")).toBe("yb-zone-a-0");
+      expect(n.dependsOn).toContain(first.urn);
+    }
+    for (const n of byRole("yugabyte")) expect(n.inputs.networksAdvanced[0].aliases).toEqual([n.name]);
+  });
+
+  it("publishes only on 127.0.0.1, with the seed's host ports, and never Kine's etcd port", () => {
+    const published = containers().flatMap((c) => ((c.inputs.ports ?? []) as Inputs[]).map((p) => ({ c: c.name, ...p })));
+    expect(published.length).toBeGreaterThan(0);
+    for (const p of published) expect(p.ip).toBe("127.0.0.1");
+    expect(published.filter((p) => p.internal === ports.ysql).map((p) => p.external)).toEqual([5433, 5434, 5435]);
+    expect(published.filter((p) => p.internal === ports.yugabytedUi).map((p) => p.external)).toEqual([15433, 15434, 15435]);
+    expect(published.filter((p) => p.internal === ports.masterUi).map((p) => p.external)).toEqual([7001, 7002, 7003]);
+    expect(published.some((p) => p.internal === ports.kine)).toBe(false);
+    for (const p of published) if (sensitivePorts.includes(p.internal)) expect(p.ip).toMatch(/^127\./);
+  });
+
+  it("pins every image by tag and runs containers from the pulled image id", () => {
+    const images = ofType("docker:index/remoteImage:RemoteImage").map((i) => i.inputs.name as string);
+    expect(images.sort()).toEqual(["rancher/k3s:v1.36.3-k3s1", "rancher/kine:v0.16.4", "yugabytedb/yugabyte:2025.2.1.0-b141"]);
+    for (const c of containers()) expect(c.inputs.image).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it("gives each node a named data volume mounted at the yugabyted base_dir", () => {
+    for (const n of byRole("yugabyte")) {
+      const vol = ofType("docker:index/volume:Volume").find((v) => v.name === `${n.name}-data`);
+      expect(vol?.inputs.name).toBe(`yb-k3s-local-${n.name}-data`);
+      expect(n.inputs.volumes).toEqual([{ volumeName: vol?.inputs.name, containerPath: "/home/yugabyte/yb_data" }]);
+      expect(argOf(n.inputs.command, "base_dir")).toBe("/home/yugabyte/yb_data");
+    }
+  });
+
+  it("bootstraps once, after all nodes, with the exact Kine DDL, placement and secrets only in env", () => {
+    const [boot] = byRole("yugabyte-bootstrap");
+    expect(boot.inputs.attach).toBe(true);
+    expect(boot.inputs.mustRun).toBe(false);
+    for (const n of byRole("yugabyte")) expect(boot.dependsOn).toContain(n.urn);
+    const script = boot.inputs.command[2] as string;
+    for (const stmt of kineSchemaStatements("kine", "yugabytedb")) expect(script).toContain(stmt);
+    expect(script).toContain("modify_placement_info 'local.dc1.zone-a:1,local.dc1.zone-b:1,local.dc1.zone-c:1' 3");
+    expect(script).toContain("ALTER DATABASE kine SET yb_bnl_batch_size = 1024;");
+    expect(script).toContain("PRIMARY KEY (id ASC)");
+    expect(script).toContain("INCLUDE (id)");
+    expect(boot.inputs.envs).toEqual(["[secret]", "[secret]"]);
+  });
+
+  it("starts Kine after the bootstrap, on the network only, with the DSN as a secret env", () => {
+    const kine = byRole("kine");
+    expect(kine.map((k) => k.name)).toEqual(["kine-0", "kine-1"]);
+    const boot = byRole("yugabyte-bootstrap")[0];
+    for (const k of kine) {
+      expect(k.dependsOn).toContain(boot.urn);
+      expect(k.inputs.ports ?? []).toEqual([]);
+      expect(k.inputs.command).toEqual(["--listen-address=0.0.0.0:2379", "--metrics-bind-address=0.0.0.0:8080"]);
+      expect(k.inputs.envs).toEqual(["[secret]"]);
+    }
+  });
+
+  it("runs k3s privileged against the Kine endpoints, never embedded etcd, token as a secret env", () => {
+    const [k3s] = byRole("k3s");
+    expect(k3s.inputs.privileged).toBe(true);
+    expect(k3s.inputs.tmpfs).toEqual({ "/run": "", "/var/run": "" });
+    expect(argOf(k3s.inputs.command, "datastore-endpoint")).toBe("http://kine-0:2379,http://kine-1:2379");
+    expect(k3s.inputs.command).toContain("--tls-san=127.0.0.1");
+    expect(k3s.inputs.command).not.toContain("--cluster-init");
+    expect(k3s.inputs.envs).toEqual(["[secret]"]);
+    expect(k3s.inputs.ports).toEqual([{ internal: 6443, external: 6443, ip: "127.0.0.1", protocol: "tcp" }].map(({ protocol: _p, ...x }) => x));
+    for (const k of byRole("kine")) expect(k3s.dependsOn).toContain(k.urn);
+    // The k3s CA files go in before first start; private keys stay secret.
+    const uploads = k3s.inputs.uploads as { file: string; content: string }[];
+    expect(uploads.map((u) => u.file)).toContain("/var/lib/rancher/k3s/server/tls/server-ca.crt");
+    for (const u of uploads.filter((x) => x.file.endsWith(".key"))) expect(u.content).toBe("[secret]");
+  });
+
+  it("keeps generated secrets out of every plain input", () => {
+    const json = JSON.stringify(report.resources);
+    for (const name of ["control-plane-ysql-admin-password", "control-plane-kine-db-password", "control-plane-k3s-token"]) {
+      const pw = ofType("random:index/randomPassword:RandomPassword").find((r) => r.name === name);
+      expect(pw).toBeDefined();
+      expect(json).not.toContain(mockSecret(name, Number(pw?.inputs.length)));
+    }
+    expect(json).not.toMatch(/BEGIN (EC )?PRIVATE KEY/);
+  });
+
+  it("exports the kubeconfig and connection string as secrets, and a topology summary", () => {
+    expect(report.outputs.kubeconfig).toBe("[secret]");
+    expect(report.outputs.ysqlConnectionString).toBe("[secret]");
+    expect(report.outputs.k3sApiUrl).toBe("https://127.0.0.1:6443");
+    expect(report.outputs.kineEndpoint).toBe("http://kine-0:2379,http://kine-1:2379");
+    expect(report.outputs.uiUrl).toBe("http://127.0.0.1:15433");
+    expect((report.outputs.topology as { nodes: unknown[] }).nodes).toHaveLength(3);
+  });
+
+  it("parents every resource under the control plane and registers unique URNs", () => {
+    const urns = report.recorded.map((r) => r.urn);
+    expect(new Set(urns).size).toBe(urns.length);
+    const root = report.recorded.find((r) => r.type === "yb-k3s:index:ControlPlane");
+    expect(root?.parent).toBeUndefined();
+    for (const r of report.recorded) if (r !== root) expect(r.parent).toBeDefined();
+  });
+
+  it("reports that local survives the loss of any one database node", () => {
+    expect(report.faultTolerance.survives.node).toBe(true);
+    expect(report.faultTolerance.scenarios.filter((s) => s.kind === "node")).toHaveLength(3);
+  });
+});
