@@ -1,6 +1,7 @@
 /** The `local` stack end to end: the real program under strict mocks, exactly as `plan` runs it. */
 import { beforeAll, describe, expect, it } from "vitest";
 import { planStack, type PlanReport } from "../../lib/plan";
+import type { RecordedResource } from "../../lib/planRunner";
 import { readStackFile, stackFilePath } from "../../lib/stackFile";
 import { parseYugabytedFlags } from "../../planner/flags";
 import { kineSchemaStatements } from "../../planner/kineSchema";
@@ -8,8 +9,10 @@ import { ports, sensitivePorts } from "../../planner/ports";
 import { mockSecret } from "../../lib/mocks/registry";
 
 let report: PlanReport;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test code reads provider inputs structurally
 type Inputs = Record<string, any>;
-const ofType = (t: string) => report.recorded.filter((r) => r.type === t);
+type Rec = Omit<RecordedResource, "inputs"> & { inputs: Inputs };
+const ofType = (t: string) => report.recorded.filter((r) => r.type === t) as Rec[];
 const containers = () => ofType("docker:index/container:Container");
 const role = (r: { inputs: Inputs }) => (r.inputs.labels as { label: string; value: string }[]).find((l) => l.label === "yb-k3s.role")?.value;
 const byRole = (name: string) => containers().filter((c) => role(c) === name);
