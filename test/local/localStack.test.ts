@@ -49,7 +49,7 @@ describe("local stack (docker)", () => {
   });
 
   it("publishes only on 127.0.0.1, with the seed's host ports, and never Kine's etcd port", () => {
-    const published = containers().flatMap((c) => ((c.inputs.ports ?? []) as Inputs[]).map((p) => ({ c: c.name, ...p })));
+    const published: Inputs[] = containers().flatMap((c) => ((c.inputs.ports ?? []) as Inputs[]).map((p) => ({ c: c.name, ...p })));
     expect(published.length).toBeGreaterThan(0);
     for (const p of published) expect(p.ip).toBe("127.0.0.1");
     expect(published.filter((p) => p.internal === ports.ysql).map((p) => p.external)).toEqual([5433, 5434, 5435]);
