@@ -4,23 +4,14 @@
  * real Kine built from planner/versions.ts's KINE_VERSION. Fails (never skips) when either is missing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KINE_INDEXES, KINE_PRIMARY_KEY, UPSTREAM_KINE_STATEMENTS, kineSchemaStatements, type KineIndex } from "../../planner/kineSchema";
+import { KINE_PRIMARY_KEY, UPSTREAM_KINE_STATEMENTS, kineSchemaStatements } from "../../planner/kineSchema";
 import { KINE_VERSION } from "../../planner/versions";
 import { assertKineBinary, etcdClient, startKine, type KineProcess } from "../support/kine";
 import { createKey } from "../support/kineWorkload";
+import { expectedKineIndexes } from "../support/schema";
 import { createDatabase, kineConstraints, kineIndexDefinitions, psql, query, startPostgres, type PgServer } from "../support/postgres";
 
-/** What pg_indexes reports for one of our indexes (PostgreSQL prints DESC, omits the default ASC). */
-function expectedIndexDef(ix: KineIndex): string {
-  const cols = ix.columns.map((c) => (c.order === "DESC" ? `${c.column} DESC` : c.column)).join(", ");
-  const include = ix.include.length ? ` INCLUDE (${ix.include.join(", ")})` : "";
-  return `CREATE ${ix.unique ? "UNIQUE " : ""}INDEX ${ix.name} ON public.kine USING btree (${cols})${include}`;
-}
-
-const expectedIndexes = (): Record<string, string> => ({
-  ...Object.fromEntries(KINE_INDEXES.map((ix) => [ix.name, expectedIndexDef(ix)])),
-  [KINE_PRIMARY_KEY]: `CREATE UNIQUE INDEX ${KINE_PRIMARY_KEY} ON public.kine USING btree (id)`,
-});
+const expectedIndexes = expectedKineIndexes;
 
 let pg: PgServer | undefined;
 const kines: KineProcess[] = [];

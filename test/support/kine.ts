@@ -89,12 +89,24 @@ function canConnect(port: number, timeoutMs = 1_000): Promise<boolean> {
   });
 }
 
-/** An etcd v3 client for one Kine; unary calls get a deadline, watch streams do not. */
+/**
+ * A fault-handling policy that just runs the call. etcd3's defaults (retry 3 times, then a circuit breaker that opens
+ * after 3 consecutive failures for 5 s) would turn one request Kine rejects (e.g. UNIMPLEMENTED DeleteRange) into
+ * "circuit breaker is open" failures of the following, unrelated requests, and would hide errors behind retries.
+ */
+type FaultPolicy = NonNullable<NonNullable<IOptions["faultHandling"]>["global"]>;
+const passThrough = {
+  execute: <T>(fn: (ctx: { signal: AbortSignal; attempt: number }) => T | Promise<T>) =>
+    Promise.resolve().then(() => fn({ signal: new AbortController().signal, attempt: 0 })),
+} as unknown as FaultPolicy;
+
+/** An etcd v3 client for one Kine: no client-side retries, unary calls get a deadline, watch streams do not. */
 export function etcdClient(endpoint: string | string[], callTimeoutMs = 30_000, extra: Partial<IOptions> = {}): Etcd3 {
   return new Etcd3({
     hosts: endpoint,
     dialTimeout: 10_000,
     defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + callTimeoutMs }),
+    faultHandling: { host: () => passThrough, global: passThrough },
     ...extra,
   });
 }
