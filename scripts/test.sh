@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The project's test command (README): installs what the tests need, type-checks, runs every test.
+# Works on a fresh Debian machine with Node 20 and Go; ends with "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# 1. System packages: PostgreSQL 15 (Kine integration tests), cloud-init and shellcheck (EC2 user data validators).
+missing=()
+[ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
+command -v cloud-init >/dev/null 2>&1 || missing+=(cloud-init)
+command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "test.sh: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The Debian package starts a cluster on 5432; the tests run their own throwaway servers.
+  if command -v pg_ctlcluster >/dev/null 2>&1; then $SUDO pg_ctlcluster 15 main stop >/dev/null 2>&1 || true; fi
+fi
+
+# 2. Node dependencies (root and the policy pack workspace), exactly as locked.
+npm ci --no-audit --no-fund --loglevel=error
+
+# 3. The pinned Kine binary, built from its Go module (cached in .cache/bin).
+bash scripts/build-kine.sh
+
+# 4. Type checks: the program and library, and the policy pack.
+npx tsc --noEmit -p .
+if [ -f policies/tsconfig.json ]; then npx tsc --noEmit -p policies; fi
+
+# 5. Every test; the JSON report gives the closing summary line.
+mkdir -p .cache
+set +e
+npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest-report.json
+status=$?
+set -e
+node -e '
+  const fs = require("fs");
+  const f = ".cache/vitest-report.json";
+  if (!fs.existsSync(f)) { console.log("0 passed, 1 failed"); process.exit(0); }
+  const r = JSON.parse(fs.readFileSync(f, "utf8"));
+  const skipped = (r.numPendingTests || 0) + (r.numTodoTests || 0);
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests + (r.numRuntimeErrorTestSuites || 0)} failed${skipped ? `, ${skipped} skipped` : ""}`);
+'
+exit "$status"
