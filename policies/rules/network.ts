@@ -7,12 +7,12 @@ const WORLD = (cidr: unknown): boolean => typeof cidr === "string" && /\/0$/.tes
 /** Sensitive ports inside [from, to] for a protocol (-1 / all = every port). */
 export function coveredPorts(protocol: unknown, from: unknown, to: unknown): number[] {
   const proto = String(protocol ?? "tcp").toLowerCase();
-  if (proto === "-1" || proto === "all") return [...sensitivePorts];
+  if (proto === "-1" || proto === "all") return [...sensitivePorts].sort((a, b) => a - b);
   if (proto !== "tcp" && proto !== "6") return [];
   const lo = toNumber(from);
   const hi = toNumber(to) ?? lo;
   if (lo === undefined || hi === undefined) return [];
-  return sensitivePorts.filter((p) => p >= lo && p <= hi);
+  return sensitivePorts.filter((p) => p >= lo && p <= hi).sort((a, b) => a - b);
 }
 
 const isLoopback = (ip: unknown): boolean =>
@@ -61,7 +61,7 @@ export const noPublicDatabasePortsRule: ResourceRule = {
       }
       if (exposed.size)
         out.push(
-          `Service of type ${type} exposes port(s) ${[...exposed].join(", ")} outside the cluster; use type ClusterIP (or a headless ` +
+          `Service of type ${type} exposes port(s) ${[...exposed].sort((a, b) => a - b).join(", ")} outside the cluster; use type ClusterIP (or a headless ` +
             `Service) for database and Kine ports and reach them from inside the cluster.`,
         );
     } else if (r.type === T.dockerContainer) {

@@ -123,8 +123,10 @@ export const placementRule: StackRule = {
       }
       if (required !== "none" && rf < 3)
         out.push({ resource: urn, message: `--rf=${rf} cannot survive a ${required} failure; use --rf=3 (or 5).` });
-      if (rf > s.nodes && !s.incomplete)
+      if (rf > s.nodes && !s.incomplete) {
         out.push({ resource: urn, message: `--rf=${rf} needs at least ${rf} nodes but the stack runs ${s.nodes}; add nodes or lower the RF.` });
+        continue;
+      }
       if (required === "zone" && s.zones.size < rf && s.zones.size >= 3 && !s.incomplete)
         out.push({ resource: urn, message: `--rf=${rf} with zone fault tolerance needs nodes in ${rf} zones, found ${s.zones.size}; add zones or lower the RF.` });
       if (required === "region" && s.regions.size < rf && s.regions.size >= 3 && !s.incomplete)
