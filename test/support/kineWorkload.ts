@@ -187,6 +187,8 @@ export interface WatcherReport {
   readonly received: number;
   /** Successfully written keys the watcher never reported. */
   readonly missed: number;
+  /** Of those, writes whose revision is below the revision the watch started from (list-then-watch loses them). */
+  readonly missedBelowStart: number;
   /** Events whose revision is not greater than the previous event's. */
   readonly outOfOrder: number;
   /** Events for the same key reported twice. */
@@ -212,7 +214,10 @@ export interface WorkloadReport {
   readonly watchers: WatcherReport[];
 }
 
-export function analyse(records: readonly WriteRecord[], watchers: readonly { name: string; w: RecordingWatcher }[]): WorkloadReport {
+export function analyse(
+  records: readonly WriteRecord[],
+  watchers: readonly { name: string; w: RecordingWatcher; startRevision?: number }[],
+): WorkloadReport {
   const ok = records.filter((r) => r.revision !== undefined) as (WriteRecord & { revision: number })[];
   const failed = records.filter((r) => r.revision === undefined);
   const revCount = new Map<number, number>();
@@ -234,7 +239,7 @@ export function analyse(records: readonly WriteRecord[], watchers: readonly { na
   for (let i = 1; i < byStart.length; i++) if (byStart[i].revision <= byStart[i - 1].revision) sequentialRegressions++;
 
   const wrote = new Map(ok.map((r) => [r.key, r.revision]));
-  const reports = watchers.map(({ name, w }) => {
+  const reports = watchers.map(({ name, w, startRevision }) => {
     const seen = new Set<string>();
     let outOfOrder = 0;
     let duplicates = 0;
@@ -248,8 +253,9 @@ export function analyse(records: readonly WriteRecord[], watchers: readonly { na
       const expected = wrote.get(e.key);
       if (expected !== undefined && expected !== e.revision) mismatch++;
     }
-    const missed = [...wrote.keys()].filter((k) => !seen.has(k)).length;
-    return { name, received: w.events.length, missed, outOfOrder, duplicates, revisionMismatch: mismatch, errors: w.errors.length };
+    const missedKeys = [...wrote.keys()].filter((k) => !seen.has(k));
+    const missedBelowStart = missedKeys.filter((k) => startRevision !== undefined && (wrote.get(k) ?? 0) < startRevision).length;
+    return { name, received: w.events.length, missed: missedKeys.length, missedBelowStart, outOfOrder, duplicates, revisionMismatch: mismatch, errors: w.errors.length };
   });
 
   const revs = ok.map((r) => r.revision);
