@@ -197,6 +197,13 @@ export function classifySegment(tokens: readonly string[]): Process | undefined 
       if (tokens[i + 1] === "configure" && tokens[i + 2] === "data_placement")
         return { kind: "yb-configure", args: tokens.slice(i + 3) };
     }
+    // `yb-admin -master_addresses ... modify_placement_info <cloud.region.zone[:n],...> <RF>` sets placement like
+    // `yugabyted configure data_placement`; normalised to the same flags.
+    if (b === "yb-admin") {
+      const k = tokens.indexOf("modify_placement_info", i + 1);
+      if (k > 0 && tokens[k + 2] !== undefined)
+        return { kind: "yb-configure", args: [`--constraint_value=${tokens[k + 1]}`, `--rf=${tokens[k + 2]}`] };
+    }
     if (KINE_BINARIES.has(b) && tokens.slice(i + 1).some((t) => t.startsWith("--")))
       return { kind: "kine", args: tokens.slice(i + 1) };
     if (b === "k3s" && tokens[i + 1] === "server") return { kind: "k3s-server", args: tokens.slice(i + 2) };
@@ -242,10 +249,14 @@ export function processesInArgv(argv: readonly string[], image: string | undefin
   }
   const direct = classifySegment(words);
   if (direct) out.unshift(direct);
-  else if (image && words.length && !out.length) {
-    const repo = imageRepository(image);
-    if (/(^|\/)rancher\/kine$/.test(repo) && words.some((w) => w.startsWith("--"))) out.unshift({ kind: "kine", args: words });
-    if (/(^|\/)rancher\/k3s$/.test(repo) && words[0] === "server") out.unshift({ kind: "k3s-server", args: words.slice(1) });
+  else if (words.length && !out.length) {
+    // The argv is only the image's CMD (Kine's and k3s' entrypoints are the binaries). When the image is an id
+    // (a RemoteImage's sha256), recognise them by flags only they take.
+    const repo = image && !/^sha256:/.test(image) ? imageRepository(image) : undefined;
+    const kine = repo ? /(^|\/)rancher\/kine$/.test(repo) : hasFlag(words, "--listen-address") || hasFlag(words, "--endpoint");
+    const k3s = repo ? /(^|\/)rancher\/k3s$/.test(repo) : ["--datastore-endpoint", "--tls-san", "--token", "--token-file", "--cluster-init"].some((f) => hasFlag(words, f));
+    if (kine && words[0] !== "server" && words.some((w) => w.startsWith("--"))) out.unshift({ kind: "kine", args: words });
+    else if (k3s && words[0] === "server") out.unshift({ kind: "k3s-server", args: words.slice(1) });
   }
   return out;
 }

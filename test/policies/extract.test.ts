@@ -49,6 +49,12 @@ describe("flags and launches", () => {
       args: ["--disable-agent", "--token-file", "/t"],
     });
   });
+  it("reads yb-admin modify_placement_info as a placement step", () => {
+    const script = `/home/yugabyte/bin/yb-admin -master_addresses "$MASTERS" modify_placement_info 'local.dc1.zone-a:1,local.dc1.zone-b:1,local.dc1.zone-c:1' 3`;
+    expect(processesInScript(script)).toEqual([
+      { kind: "yb-configure", args: ["--constraint_value=local.dc1.zone-a:1,local.dc1.zone-b:1,local.dc1.zone-c:1", "--rf=3"] },
+    ]);
+  });
   it("reads the installer pipe form and systemd units in heredocs", () => {
     expect(processesInScript(k3sUserData).map((p) => p.kind)).toEqual(["k3s-server"]);
     expect(processesInScript(kineUserData).map((p) => p.kind)).toEqual(["kine"]);
@@ -60,6 +66,11 @@ describe("flags and launches", () => {
     expect(processesInArgv(["--listen-address", "0.0.0.0:2379"], "rancher/kine:v0.16.4", {})[0].kind).toBe("kine");
     expect(processesInArgv(["server", "--x"], "rancher/k3s:v1.36.3-k3s1", {})[0]).toEqual({ kind: "k3s-server", args: ["--x"] });
     expect(processesInArgv(["server"], "busybox:1.36", {})).toEqual([]);
+    // a RemoteImage's id instead of a name: recognised by the flags only Kine / k3s take
+    const id = "sha256:" + "d".repeat(64);
+    expect(processesInArgv(["--listen-address=0.0.0.0:2379", "--metrics-bind-address=0.0.0.0:8080"], id, {})[0].kind).toBe("kine");
+    expect(processesInArgv(["server", "--datastore-endpoint=http://kine-0:2379,http://kine-1:2379", "--tls-san=k3s-0"], id, {})[0].kind).toBe("k3s-server");
+    expect(processesInArgv(["--help"], id, {})).toEqual([]);
     expect(substituteEnv("--cloud_location=k8s.$(REGION).${ZONE}", { REGION: "r1", ZONE: "z1" })).toBe("--cloud_location=k8s.r1.z1");
   });
 });

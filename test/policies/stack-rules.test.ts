@@ -54,6 +54,16 @@ describe("yb-placement", () => {
     ]);
     expect(messages(placementRule.check([...nodes, ybInitContainer(1)], ctx({ stack: "local" })))).toEqual([expect.stringMatching(/--rf=1 cannot survive a zone failure/)]);
   });
+  it("accepts the RF from a bootstrap script's yb-admin modify_placement_info, and checks it the same way", () => {
+    const nodes = [1, 2, 3].map((n) => ybContainer(n));
+    const bootstrap = (rf: number) =>
+      res("docker:index/container:Container", "yugabyte-bootstrap", {
+        image: "sha256:" + "e".repeat(64),
+        command: ["/bin/bash", "-c", `set -euo pipefail\n/home/yugabyte/bin/yb-admin -master_addresses "$MASTERS" modify_placement_info 'docker.local.zone-1:1,docker.local.zone-2:1,docker.local.zone-3:1' ${rf}\n`],
+      });
+    expect(placementRule.check([...nodes, bootstrap(3)], ctx({ stack: "local" }))).toEqual([]);
+    expect(messages(placementRule.check([...nodes, bootstrap(4)], ctx({ stack: "local" })))).toEqual([expect.stringMatching(/--rf=4 is not an odd number/)]);
+  });
   it("flags a launch without --cloud_location and a stack without any node", () => {
     const r = ybContainer(1, "zone-1", { command: ["bin/yugabyted", "start", "--tserver_flags=ysql_sequence_cache_minval=1"] });
     expect(placementRule.check([r], ctx()).find((f) => f.resource === r.urn)?.message).toMatch(/no --cloud_location/);
