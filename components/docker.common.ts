@@ -1,6 +1,6 @@
 /** Docker helpers shared by the role builders of the local target. */
 import * as docker from "@pulumi/docker";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan } from "../planner/plan";
 
 /** Pull a pinned image once per stack; containers reference it by image id so a tag move cannot change them. */
@@ -13,6 +13,3 @@ export const stackLabels = (plan: ClusterPlan, role: string): docker.types.input
   { label: "yb-k3s.stack", value: plan.stack },
   { label: "yb-k3s.role", value: role },
 ];
-
-/** `KEY=value` for Docker env, keeping the value secret in state and preview. */
-export const secretEnv = (key: string, value: pulumi.Input<string>): pulumi.Output<string> => pulumi.secret(pulumi.interpolate`${key}=${value}`);

@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { KINE_ENDPOINT_ENV, kineArgs, kineDsn } from "../planner/kine";
+import { kineArgs, kinePassfileDsn, pgpassLine } from "../planner/kine";
+import { SECRET_FILES } from "../planner/secretFiles";
 import type { DockerPlatform } from "./platform";
 import type { KineEndpointArgs, KineEndpointBuild } from "./kineEndpoint";
 import { pinnedImage, stackLabels } from "./docker.common";
@@ -17,10 +18,10 @@ export function buildKineDocker(parent: pulumi.ComponentResource, name: string, 
           name: `${plan.prefix}-${r.name}`,
           hostname: r.name,
           image: image.imageId,
-          // The image's entrypoint is /bin/kine. The DSN (with its password) arrives through KINE_ENDPOINT.
-          command: kineArgs({}),
-          envs: [
-            pulumi.secret(pulumi.interpolate`${KINE_ENDPOINT_ENV}=${pulumi.output(args.databasePassword).apply((pw) => kineDsn(r.database, pw))}`),
+          // The image's entrypoint is /bin/kine. The DSN carries no secret: the password is in a libpq passfile.
+          command: kineArgs({ dsn: kinePassfileDsn(r.database, SECRET_FILES.kinePassfile) }),
+          uploads: [
+            { file: SECRET_FILES.kinePassfile, content: pulumi.secret(pulumi.output(args.databasePassword).apply((pw) => pgpassLine(r.database, pw))), permissions: "0600" },
           ],
           // Not published: only k3s on the stack network reaches etcd.
           networksAdvanced: [{ name: p.network.name, aliases: [r.name] }],

@@ -1,10 +1,11 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { BOOTSTRAP_ENV, renderBootstrapScript } from "../planner/bootstrap";
+import { renderBootstrapEnv, renderBootstrapScript } from "../planner/bootstrap";
+import { SECRET_FILES } from "../planner/secretFiles";
 import { ports } from "../planner/ports";
 import type { DockerPlatform } from "./platform";
 import type { YugabyteClusterArgs, YugabyteClusterBuild } from "./yugabyteCluster";
-import { pinnedImage, secretEnv, stackLabels } from "./docker.common";
+import { pinnedImage, stackLabels } from "./docker.common";
 
 /** yugabyted's own production limits (nofile 1048576, nproc 12000). */
 const ULIMITS = [
@@ -71,7 +72,14 @@ export function buildYugabyteDocker(parent: pulumi.ComponentResource, name: stri
       name: `${plan.prefix}-yb-bootstrap`,
       image: image.imageId,
       command: ["/bin/bash", "-c", renderBootstrapScript(plan)],
-      envs: [secretEnv(BOOTSTRAP_ENV.adminPassword, args.adminPassword), secretEnv(BOOTSTRAP_ENV.kinePassword, args.kinePassword)],
+      // Passwords as a file, not env: `docker inspect` shows env to anyone who can reach the Docker socket.
+      uploads: [
+        {
+          file: SECRET_FILES.bootstrapEnv,
+          content: pulumi.secret(pulumi.all([args.adminPassword, args.kinePassword]).apply(([a, k]) => renderBootstrapEnv(a, k))),
+          permissions: "0600",
+        },
+      ],
       networksAdvanced: [{ name: p.network.name }],
       restart: "no",
       mustRun: false,

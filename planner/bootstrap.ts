@@ -5,6 +5,7 @@
  */
 import { renderPlacement, type ClusterPlan } from "./plan";
 import { ports } from "./ports";
+import { SECRET_FILES } from "./secretFiles";
 
 export const BOOTSTRAP_ENV = {
   /** New password for the `yugabyte` superuser (the image's default `yugabyte` is replaced on first run). */
@@ -12,6 +13,10 @@ export const BOOTSTRAP_ENV = {
   /** Password of Kine's own role. */
   kinePassword: "KINE_DB_PASSWORD",
 } as const;
+
+/** The secrets file the bootstrap sources (values are generated alphanumerics: no quoting needed, but quote anyway). */
+export const renderBootstrapEnv = (adminPassword: string, kinePassword: string): string =>
+  `${BOOTSTRAP_ENV.adminPassword}='${adminPassword}'\n${BOOTSTRAP_ENV.kinePassword}='${kinePassword}'\n`;
 
 export interface BootstrapOptions {
   /** How long to wait for every tablet server to report ALIVE. */
@@ -36,6 +41,13 @@ export function renderBootstrapScript(plan: ClusterPlan, o: BootstrapOptions = {
 # yb-k3s bootstrap for stack ${plan.stack}: data placement, Kine role/database, Kine schema. Idempotent.
 set -euo pipefail
 
+# Secrets arrive as a file (Docker, EC2) or as environment variables (Kubernetes secretKeyRef).
+if [ -f ${SECRET_FILES.bootstrapEnv} ]; then
+  set -a
+  # shellcheck source=/dev/null
+  . ${SECRET_FILES.bootstrapEnv}
+  set +a
+fi
 : "\${${"YSQL_ADMIN_PASSWORD"}:?${"YSQL_ADMIN_PASSWORD"} must be set}"
 : "\${${"KINE_DB_PASSWORD"}:?${"KINE_DB_PASSWORD"} must be set}"
 MASTERS=${q(y.masterAddresses.join(","))}

@@ -66,3 +66,19 @@ export function kineArgs(o: KineArgsOptions): string[] {
   }
   return args;
 }
+
+/**
+ * A DSN with no secret in it: pgx (Kine's driver) reads the password from a libpq passfile named by `passfile=`,
+ * so the command line and container config stay clean and the password lives in a secret file.
+ */
+export function kinePassfileDsn(ep: KineDatabaseEndpoint, passfile: string): string {
+  return `postgres://${encodeURIComponent(ep.user)}@${ep.host}:${ep.port}/${ep.database}?sslmode=${ep.sslmode}&passfile=${encodeURIComponent(passfile)}`;
+}
+
+const pgpassEscape = (s: string) => s.replace(/\\/g, "\\\\").replace(/:/g, "\\:");
+
+/**
+ * The passfile line. Database `*`: Kine first connects to `postgres` to check that its database exists, then to its own.
+ */
+export const pgpassLine = (ep: KineDatabaseEndpoint, password: string): string =>
+  `${pgpassEscape(ep.host)}:${ep.port}:*:${pgpassEscape(ep.user)}:${pgpassEscape(password)}\n`;

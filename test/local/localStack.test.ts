@@ -85,29 +85,40 @@ describe("local stack (docker)", () => {
     expect(script).toContain("ALTER DATABASE kine SET yb_bnl_batch_size = 1024;");
     expect(script).toContain("PRIMARY KEY (id ASC)");
     expect(script).toContain("INCLUDE (id)");
-    expect(boot.inputs.envs).toEqual(["[secret]", "[secret]"]);
+    // Secrets as a 0600 file, never in env (docker inspect) or on the command line.
+    expect(boot.inputs.envs ?? []).toEqual([]);
+    expect(boot.inputs.uploads).toEqual([{ file: "/etc/yb-k3s/bootstrap.env", content: "[secret]", permissions: "0600" }]);
+    expect(script).toContain(". /etc/yb-k3s/bootstrap.env");
   });
 
-  it("starts Kine after the bootstrap, on the network only, with the DSN as a secret env", () => {
+  it("starts Kine after the bootstrap, on the network only, zone-local, its password only in a passfile", () => {
     const kine = byRole("kine");
     expect(kine.map((k) => k.name)).toEqual(["kine-0", "kine-1"]);
     const boot = byRole("yugabyte-bootstrap")[0];
     for (const k of kine) {
       expect(k.dependsOn).toContain(boot.urn);
       expect(k.inputs.ports ?? []).toEqual([]);
-      expect(k.inputs.command).toEqual(["--listen-address=0.0.0.0:2379", "--metrics-bind-address=0.0.0.0:8080"]);
-      expect(k.inputs.envs).toEqual(["[secret]"]);
+      const zoneNode = k.name === "kine-0" ? "yb-zone-a-0" : "yb-zone-b-0";
+      expect(k.inputs.command).toEqual([
+        `--endpoint=postgres://kine@${zoneNode}:5433/kine?sslmode=disable&passfile=%2Fetc%2Fkine%2Fpgpass`,
+        "--listen-address=0.0.0.0:2379",
+        "--metrics-bind-address=0.0.0.0:8080",
+      ]);
+      expect(k.inputs.envs ?? []).toEqual([]);
+      expect(k.inputs.uploads).toEqual([{ file: "/etc/kine/pgpass", content: "[secret]", permissions: "0600" }]);
     }
   });
 
-  it("runs k3s privileged against the Kine endpoints, never embedded etcd, token as a secret env", () => {
+  it("runs k3s privileged against the Kine endpoints, never embedded etcd, the token only in a file", () => {
     const [k3s] = byRole("k3s");
     expect(k3s.inputs.privileged).toBe(true);
     expect(k3s.inputs.tmpfs).toEqual({ "/run": "", "/var/run": "" });
     expect(argOf(k3s.inputs.command, "datastore-endpoint")).toBe("http://kine-0:2379,http://kine-1:2379");
     expect(k3s.inputs.command).toContain("--tls-san=127.0.0.1");
     expect(k3s.inputs.command).not.toContain("--cluster-init");
-    expect(k3s.inputs.envs).toEqual(["[secret]"]);
+    expect(k3s.inputs.envs ?? []).toEqual([]);
+    expect(k3s.inputs.command).toContain("--token-file=/etc/rancher/k3s/cluster-token");
+    expect((k3s.inputs.uploads as { file: string; content: string }[]).find((u) => u.file === "/etc/rancher/k3s/cluster-token")?.content).toBe("[secret]");
     expect(k3s.inputs.ports).toEqual([{ internal: 6443, external: 6443, ip: "127.0.0.1", protocol: "tcp" }].map(({ protocol: _p, ...x }) => x));
     for (const k of byRole("kine")) expect(k3s.dependsOn).toContain(k.urn);
     // The k3s CA files go in before first start; private keys stay secret.
@@ -124,6 +135,10 @@ describe("local stack (docker)", () => {
       expect(json).not.toContain(mockSecret(name, Number(pw?.inputs.length)));
     }
     expect(json).not.toMatch(/BEGIN (EC )?PRIVATE KEY/);
+  });
+
+  it("raises no policy finding, advisory or mandatory", () => {
+    expect(report.policies).toEqual([]);
   });
 
   it("exports the kubeconfig and connection string as secrets, and a topology summary", () => {
