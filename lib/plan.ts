@@ -3,6 +3,8 @@ import { ConfigError, ourConfig, parseTopology } from "../config/load";
 import type { Topology } from "../config/schema";
 import { buildPlan, type ClusterPlan } from "../planner/plan";
 import { analyzeFaultTolerance, type FaultToleranceReport } from "../planner/survivability";
+import { evaluatePolicies } from "../policies/evaluate";
+import { policyContextFor } from "../policies/config";
 import { runUnderMocks, type RecordedResource } from "./planRunner";
 import { PROJECT, type StackFile } from "./stackFile";
 
@@ -39,7 +41,11 @@ export async function planStack(file: StackFile): Promise<PlanReport> {
   // The real program, exactly as `pulumi up` runs it (imported lazily so config errors never load the SDK twice).
   const { program } = await import("../program");
   const run = await runUnderMocks({ project: PROJECT, stack: file.stack, config: file.config, program: () => ({ ...program() }) });
-  const policies: PolicyFinding[] = [];
+  const ctx = policyContextFor(file.stack, plan.target);
+  const policies: PolicyFinding[] = evaluatePolicies(
+    run.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, inputs: r.revealedInputs, protect: r.protect, retainOnDelete: r.retainOnDelete })),
+    ctx,
+  );
   return {
     stack: file.stack,
     target: plan.target,

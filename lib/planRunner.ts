@@ -14,6 +14,8 @@ export interface RecordedResource {
   readonly parent?: string;
   /** Inputs fully resolved; secrets as "[secret]". */
   readonly inputs: Record<string, unknown>;
+  /** Inputs as the provider receives them (secrets revealed): for policy evaluation only, never printed. */
+  readonly revealedInputs: Record<string, unknown>;
   readonly custom: boolean;
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
@@ -147,12 +149,14 @@ async function runOnce(o: RunOptions): Promise<ProgramRun> {
       return;
     }
     urns.add(urn);
+    const wire = req.getObject().toJavaScript();
     resources.push({
       urn,
       type: req.getType(),
       name: req.getName(),
       parent: req.getParent() || undefined,
-      inputs: plainInputs(req.getObject().toJavaScript()) as Record<string, unknown>,
+      inputs: plainInputs(wire) as Record<string, unknown>,
+      revealedInputs: plainInputs(revealed(wire)) as Record<string, unknown>,
       custom: req.getCustom(),
       protect: Boolean(req.getProtect()),
       retainOnDelete: Boolean(req.getRetainondelete?.()),
