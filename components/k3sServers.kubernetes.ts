@@ -11,6 +11,7 @@ export const K3S_STATEFULSET_NAME = "k3s";
 export const K3S_TOKEN_SECRET = "k3s-token";
 export const K3S_PKI_SECRET = "k3s-pki";
 const POD_NAME_REF = "$(POD_NAME)";
+const K3S_DATA_DIR = "/var/lib/rancher/k3s";
 
 /**
  * k3s server arguments as one pod template. The plan's per-server lists differ only in values equal to the server's
@@ -93,7 +94,10 @@ export function buildK3sKubernetes(parent: pulumi.ComponentResource, name: strin
                 readinessProbe: { tcpSocket: { port: ports.k3sApi }, periodSeconds: 10, failureThreshold: 3 },
                 livenessProbe: { tcpSocket: { port: ports.k3sApi }, periodSeconds: 20, failureThreshold: 6 },
                 volumeMounts: [
-                  { name: "state", mountPath: "/var/lib/rancher/k3s" },
+                  { name: "state", mountPath: K3S_DATA_DIR },
+                  // The embedded agent's node password: a server that comes back with a new one under the same node
+                  // name is rejected ("duplicate hostname"), so it lives on the persistent volume too.
+                  { name: "state", mountPath: "/etc/rancher/node", subPath: "node-identity" },
                   ...pkiMounts,
                   { name: "run", mountPath: "/run" },
                   { name: "var-run", mountPath: "/var/run" },
@@ -101,14 +105,26 @@ export function buildK3sKubernetes(parent: pulumi.ComponentResource, name: strin
               },
             ],
             volumes: [
-              // Kubernetes state lives in YugabyteDB; the local state (images, sandboxes, generated leaf certs) is disposable.
-              { name: "state", emptyDir: {} },
               { name: "pki", secret: { secretName: K3S_PKI_SECRET, defaultMode: 0o600 } },
               { name: "run", emptyDir: { medium: "Memory" } },
               { name: "var-run", emptyDir: { medium: "Memory" } },
             ],
           },
         },
+        // Kubernetes state lives in YugabyteDB; this volume holds the server's local state only (agent images,
+        // generated leaf certificates, node identity). Retained like the database volumes: deleting it while the
+        // node-password secret still exists in the datastore would lock the server's own node out.
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: "state", labels: objectLabels(plan, app) },
+            spec: {
+              accessModes: ["ReadWriteOnce"],
+              ...(cfg.storageClass !== undefined ? { storageClassName: cfg.storageClass } : {}),
+              resources: { requests: { storage: cfg.k3sStorageSize } },
+            },
+          },
+        ],
       },
     },
     // k3s starts only once Kine is serving (Pulumi awaits the Kine Deployment's readiness).

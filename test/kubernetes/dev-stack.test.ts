@@ -358,6 +358,18 @@ describe("dev stack: k3s servers", () => {
     }
   });
 
+  it("keeps each server's local state and node identity on a retained volume (a restarted server keeps its node password)", () => {
+    const sts = named(report, "StatefulSet", "k3s");
+    const [vct] = spec(sts).volumeClaimTemplates as Obj[];
+    expect(vct.spec.resources.requests.storage).toBe("20Gi");
+    expect(vct.spec.storageClassName).toBe("gp3");
+    expect(spec(sts).persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
+    const mounts = (container(sts, "k3s").volumeMounts as Obj[]).filter((m) => m.name === vct.metadata.name);
+    expect(mounts.map((m) => m.mountPath).sort()).toEqual(["/etc/rancher/node", "/var/lib/rancher/k3s"]);
+    // Nothing else in the pod template may shadow the claim with a pod volume of the same name.
+    expect((podTemplate(sts).spec.volumes as Obj[]).some((v) => v.name === vct.metadata.name)).toBe(false);
+  });
+
   it("exposes only 6443 through a ClusterIP service `k3s`, and outputs a secret kubeconfig for it", () => {
     const svc = named(report, "Service", KUBERNETES_NAMES.k3sService);
     expect(spec(svc).type).toBe("ClusterIP");
