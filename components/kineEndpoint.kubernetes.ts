@@ -89,6 +89,24 @@ export function buildKineKubernetes(parent: pulumi.ComponentResource, name: stri
     opts(),
   );
 
+  // The etcd API answers the k3s servers only (everything in the datastore is readable through it); metrics stay
+  // open to in-cluster scrapers. Ingress only; enforced where the CNI implements NetworkPolicy.
+  const networkPolicy = new k8s.networking.v1.NetworkPolicy(
+    `${name}-network-policy`,
+    {
+      metadata: meta(p, KINE_DEPLOYMENT_NAME, objectLabels(plan, app)),
+      spec: {
+        podSelector: { matchLabels: podSelector },
+        policyTypes: ["Ingress"],
+        ingress: [
+          { from: [{ podSelector: { matchLabels: selectorLabels(plan, K8S_APPS.k3s) } }], ports: [{ protocol: "TCP", port: ports.kine }] },
+          { ports: [{ protocol: "TCP", port: ports.kineMetrics }] },
+        ],
+      },
+    },
+    opts(),
+  );
+
   // etcd API for the k3s servers, inside the cluster only.
   const service = new k8s.core.v1.Service(
     `${name}-service`,
@@ -99,7 +117,7 @@ export function buildKineKubernetes(parent: pulumi.ComponentResource, name: stri
     opts(),
   );
 
-  return { replicas: [deployment, service, pdb], endpoints: pulumi.output([...plan.kine.endpoints]) };
+  return { replicas: [deployment, service, pdb, networkPolicy], endpoints: pulumi.output([...plan.kine.endpoints]) };
 }
 
 const toArray = <T>(x: readonly T[] | undefined): T[] => (x ? [...x] : []);

@@ -173,6 +173,26 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
     opts(),
   );
 
+  // Inside the host cluster too, the database answers only its own peers, the bootstrap Job (masters + YSQL) and Kine
+  // (YSQL). Ingress only; enforced where the CNI implements NetworkPolicy. kubectl port-forward is not affected.
+  const tcp = (port: number) => ({ protocol: "TCP", port });
+  const networkPolicy = new k8s.networking.v1.NetworkPolicy(
+    `${name}-network-policy`,
+    {
+      metadata: meta(p, "yb-nodes", objectLabels(plan, app)),
+      spec: {
+        podSelector: { matchLabels: podSelector },
+        policyTypes: ["Ingress"],
+        ingress: [
+          { from: [{ podSelector: { matchLabels: podSelector } }] },
+          { from: [{ podSelector: { matchLabels: selectorLabels(plan, K8S_APPS.bootstrap) } }], ports: [tcp(ports.masterRpc), tcp(ports.ysql)] },
+          { from: [{ podSelector: { matchLabels: selectorLabels(plan, K8S_APPS.kine) } }], ports: [tcp(ports.ysql)] },
+        ],
+      },
+    },
+    opts(),
+  );
+
   const secret = new k8s.core.v1.Secret(
     `${name}-bootstrap-secret`,
     {
@@ -213,7 +233,7 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
         },
       },
     },
-    opts({ dependsOn: [...statefulSets, secret, ysql, pdb], deleteBeforeReplace: true, customTimeouts: { create: "35m", update: "35m" } }),
+    opts({ dependsOn: [...statefulSets, secret, ysql, pdb, networkPolicy], deleteBeforeReplace: true, customTimeouts: { create: "35m", update: "35m" } }),
   );
   // The provider fails the deployment when the Job fails (backoffLimit / deadline), so an id means it completed.
   const ready = bootstrap.metadata.apply(() => true);

@@ -11,6 +11,7 @@ for (const type of [
   "kubernetes:apps/v1:Deployment",
   "kubernetes:batch/v1:Job",
   "kubernetes:policy/v1:PodDisruptionBudget",
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy",
 ]) {
   registerResource(type, (i) => ({ ...i, status: {} }));
 }

@@ -22,6 +22,7 @@ import {
   named,
   ofKind,
   podTemplate,
+  ingressAllowed,
   selectorMatches,
   spec,
   validateAgainstSchema,
@@ -64,6 +65,7 @@ describe("dev stack: shape", () => {
         "kubernetes:core/v1:Namespace",
         "kubernetes:core/v1:Secret",
         "kubernetes:core/v1:Service",
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy",
         "kubernetes:policy/v1:PodDisruptionBudget",
       ].sort(),
     );
@@ -409,5 +411,35 @@ describe("dev stack: exposure and secrets", () => {
     ] as const) {
       expect(rendered).not.toContain(mockSecret(name, length));
     }
+  });
+});
+
+describe("dev stack: network policies inside the host cluster", () => {
+  const labelsOf = (kind: string, name: string) => podTemplate(named(report, kind, name)).metadata.labels as Record<string, string>;
+  const policies = () => ofKind(report, "NetworkPolicy").map((r) => r.inputs as Obj);
+
+  it("YSQL answers YugabyteDB peers, the bootstrap Job and Kine, and nobody else (not k3s, not a stranger)", () => {
+    const yb = labelsOf("StatefulSet", `yb-${report.plan.nodes[0].zone}`);
+    const allowed = (src: Record<string, string>, port: number) => ingressAllowed(policies(), src, yb, port);
+    expect(allowed(labelsOf("StatefulSet", `yb-${report.plan.nodes[1].zone}`), ports.tserverRpc)).toBe(true);
+    expect(allowed(labelsOf("StatefulSet", `yb-${report.plan.nodes[1].zone}`), ports.masterRpc)).toBe(true);
+    expect(allowed(labelsOf("Job", "yb-bootstrap"), ports.masterRpc)).toBe(true);
+    expect(allowed(labelsOf("Job", "yb-bootstrap"), ports.ysql)).toBe(true);
+    expect(allowed(labelsOf("Deployment", "kine"), ports.ysql)).toBe(true);
+    expect(allowed(labelsOf("Deployment", "kine"), ports.masterRpc)).toBe(false);
+    expect(allowed(labelsOf("StatefulSet", "k3s"), ports.ysql)).toBe(false);
+    expect(allowed({ app: "stranger" }, ports.ysql)).toBe(false);
+  });
+
+  it("Kine's etcd port answers only the k3s servers; its metrics stay scrapeable", () => {
+    const kine = labelsOf("Deployment", "kine");
+    expect(ingressAllowed(policies(), labelsOf("StatefulSet", "k3s"), kine, ports.kine)).toBe(true);
+    expect(ingressAllowed(policies(), labelsOf("Job", "yb-bootstrap"), kine, ports.kine)).toBe(false);
+    expect(ingressAllowed(policies(), { app: "stranger" }, kine, ports.kine)).toBe(false);
+    expect(ingressAllowed(policies(), { app: "prometheus" }, kine, ports.kineMetrics)).toBe(true);
+  });
+
+  it("the k3s API stays reachable for agents (no policy selects the k3s pods)", () => {
+    expect(ingressAllowed(policies(), { app: "agent" }, labelsOf("StatefulSet", "k3s"), ports.k3sApi)).toBe(true);
   });
 });

@@ -93,3 +93,20 @@ export async function validateAgainstSchema(r: RecordedResource): Promise<void> 
   if (inputs.stringData === "[secret]") inputs.stringData = { redacted: "[secret]" };
   new Model(inputs).validate();
 }
+
+/**
+ * NetworkPolicy semantics for ingress inside one namespace: a pod no policy selects accepts everything; otherwise a
+ * connection is allowed when some rule of some selecting policy admits the source (no `from` = anyone) and the port
+ * (no `ports` = every port).
+ */
+export function ingressAllowed(policies: readonly Obj[], source: Record<string, string>, target: Record<string, string>, port: number): boolean {
+  const selecting = policies.filter((p) => (p.spec.policyTypes ?? ["Ingress"]).includes("Ingress") && selectorMatches(p.spec.podSelector, target));
+  if (selecting.length === 0) return true;
+  return selecting.some((p) =>
+    ((p.spec.ingress ?? []) as Obj[]).some((rule) => {
+      const fromOk = !rule.from || (rule.from as Obj[]).some((peer) => peer.podSelector && !peer.namespaceSelector && selectorMatches(peer.podSelector, source));
+      const portOk = !rule.ports || (rule.ports as Obj[]).some((rp) => rp.port === port && (rp.protocol ?? "TCP") === "TCP");
+      return fromOk && portOk;
+    }),
+  );
+}
