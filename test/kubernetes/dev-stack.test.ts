@@ -372,6 +372,11 @@ describe("dev stack: k3s servers", () => {
     expect((podTemplate(sts).spec.volumes as Obj[]).some((v) => v.name === vct.metadata.name)).toBe(false);
   });
 
+  it("serves a certificate for every in-cluster name of the `k3s` service (agents join with K3S_URL=https://k3s.<ns>.svc:6443)", () => {
+    const args = container(named(report, "StatefulSet", "k3s"), "k3s").args as string[];
+    for (const host of [`k3s.${ns}.svc.cluster.local`, `k3s.${ns}.svc`, `k3s.${ns}`, "k3s", "127.0.0.1"]) expect(args).toContain(`--tls-san=${host}`);
+  });
+
   it("exposes only 6443 through a ClusterIP service `k3s`, and outputs a secret kubeconfig for it", () => {
     const svc = named(report, "Service", KUBERNETES_NAMES.k3sService);
     expect(spec(svc).type).toBe("ClusterIP");
