@@ -209,7 +209,11 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
   const bootstrap = new k8s.batch.v1.Job(
     `${name}-bootstrap`,
     {
-      metadata: meta(p, YB_BOOTSTRAP_NAME, bootstrapLabels),
+      metadata: {
+        ...meta(p, YB_BOOTSTRAP_NAME, bootstrapLabels),
+        // A Job that failed (backoffLimit/deadline) is replaced — re-run — by the next `pulumi up` instead of staying failed.
+        annotations: { "pulumi.com/replaceUnready": "true" },
+      },
       spec: {
         backoffLimit: BOOTSTRAP_BACKOFF_LIMIT,
         activeDeadlineSeconds: BOOTSTRAP_DEADLINE_SECONDS,

@@ -266,6 +266,7 @@ describe("dev stack: bootstrap Job and ordering", () => {
     expect(s.backoffLimit).toBeGreaterThan(0);
     expect(s.activeDeadlineSeconds).toBeGreaterThan(600);
     expect(s.ttlSecondsAfterFinished).toBeUndefined();
+    expect((job.inputs as Obj).metadata.annotations["pulumi.com/replaceUnready"]).toBe("true");
     expect(s.template.spec.restartPolicy).toBe("Never");
     const c = container(job);
     expect(c.command).toEqual(["/bin/bash", "-c", renderBootstrapScript(report.plan)]);
