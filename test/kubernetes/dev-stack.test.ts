@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { planStack, type PlanReport } from "../../lib/plan";
 import type { RecordedResource } from "../../lib/planRunner";
 import { readStackFile, stackFilePath } from "../../lib/stackFile";
-import { mockSecret } from "../../lib/mocks/registry";
+import { mockSecret, resourceStates } from "../../lib/mocks/registry";
 import { BOOTSTRAP_ENV, renderBootstrapScript } from "../../planner/bootstrap";
 import { parseYugabytedFlags, REQUIRED_TSERVER_FLAGS } from "../../planner/flags";
 import { KINE_ENDPOINT_ENV, kineArgs } from "../../planner/kine";
@@ -69,6 +69,15 @@ describe("dev stack: shape", () => {
         "kubernetes:policy/v1:PodDisruptionBudget",
       ].sort(),
     );
+  });
+});
+
+describe("dev stack: strict mocks", () => {
+  it("lib/mocks models exactly the Kubernetes types the target registers (unknown types throw, none is dead)", () => {
+    const modelled = [...resourceStates.keys()].filter((t) => t.startsWith("kubernetes:")).sort();
+    const used = [...new Set(k8sObjects(report).map((r) => r.type))].sort();
+    expect(modelled).toEqual(used);
+    expect(resourceStates.has("pulumi:providers:kubernetes")).toBe(true);
   });
 });
 
