@@ -8,6 +8,7 @@ import { K3sServers } from "./k3sServers";
 import { KineEndpoint } from "./kineEndpoint";
 import { unsupportedTarget, type Platform } from "./platform";
 import { DockerPlatformResources } from "./platform.docker";
+import { KubernetesPlatformResources } from "./platform.kubernetes";
 import { YugabyteCluster } from "./yugabyteCluster";
 
 export interface ControlPlaneArgs {
@@ -91,6 +92,9 @@ function createPlatform(parent: pulumi.ComponentResource, name: string, args: Co
   switch (args.plan.target) {
     case "docker":
       return new DockerPlatformResources(`${name}-platform`, { plan: args.plan, config: args.topology.docker }, { parent }).platform;
+    case "kubernetes":
+      if (args.topology.kubernetes === undefined) throw new Error("ControlPlane: the kubernetes target needs the yb-k3s:kubernetes config section");
+      return new KubernetesPlatformResources(`${name}-platform`, { plan: args.plan, config: args.topology.kubernetes }, { parent }).platform;
     default:
       return unsupportedTarget("ControlPlane", args.plan.target);
   }

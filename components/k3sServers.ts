@@ -3,6 +3,7 @@ import type { ClusterPlan } from "../planner/plan";
 import type { K3sPki } from "./k3sPki";
 import { unsupportedTarget, type Platform } from "./platform";
 import { buildK3sDocker } from "./k3sServers.docker";
+import { buildK3sKubernetes } from "./k3sServers.kubernetes";
 
 export interface K3sServersArgs {
   readonly plan: ClusterPlan;
@@ -31,6 +32,9 @@ export class K3sServers extends pulumi.ComponentResource {
     switch (args.platform.kind) {
       case "docker":
         built = buildK3sDocker(this, name, args, args.platform);
+        break;
+      case "kubernetes":
+        built = buildK3sKubernetes(this, name, args, args.platform);
         break;
       default:
         unsupportedTarget("K3sServers", args.platform.kind);

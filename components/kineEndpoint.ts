@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan } from "../planner/plan";
 import { unsupportedTarget, type Platform } from "./platform";
 import { buildKineDocker } from "./kineEndpoint.docker";
+import { buildKineKubernetes } from "./kineEndpoint.kubernetes";
 
 export interface KineEndpointArgs {
   readonly plan: ClusterPlan;
@@ -31,6 +32,9 @@ export class KineEndpoint extends pulumi.ComponentResource {
     switch (args.platform.kind) {
       case "docker":
         built = buildKineDocker(this, name, args, args.platform);
+        break;
+      case "kubernetes":
+        built = buildKineKubernetes(this, name, args, args.platform);
         break;
       default:
         unsupportedTarget("KineEndpoint", args.platform.kind);

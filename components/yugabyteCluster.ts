@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan } from "../planner/plan";
 import { unsupportedTarget, type Platform } from "./platform";
 import { buildYugabyteDocker } from "./yugabyteCluster.docker";
+import { buildYugabyteKubernetes } from "./yugabyteCluster.kubernetes";
 
 export interface YugabyteClusterArgs {
   readonly plan: ClusterPlan;
@@ -44,6 +45,9 @@ export class YugabyteCluster extends pulumi.ComponentResource {
     switch (args.platform.kind) {
       case "docker":
         built = buildYugabyteDocker(this, name, args, args.platform);
+        break;
+      case "kubernetes":
+        built = buildYugabyteKubernetes(this, name, args, args.platform);
         break;
       default:
         unsupportedTarget("YugabyteCluster", args.platform.kind);

@@ -15,6 +15,8 @@ export const KubernetesConfig = z.strictObject({
   storageSize: quantity.default("50Gi"),
   /** Node label holding the zone; every configured zone must exist as a value of it. */
   zoneLabel: z.string().default("topology.kubernetes.io/zone"),
+  /** Per k3s server: its agent's images and its node identity (a restarted server must keep its node password). */
+  k3sStorageSize: quantity.default("20Gi"),
   yugabyteResources: z
     .strictObject({ cpu: quantity.default("2"), memory: quantity.default("4Gi") })
     .prefault({}),

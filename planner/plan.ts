@@ -274,7 +274,10 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
   const servers: K3sServerPlan[] = spread(t.k3s.servers, primary.zones).map((zone, index) => {
     const name = `k3s-${index}`;
     const address = t.target === "docker" ? name : t.target === "kubernetes" ? name : awsAddress(primaryRegion, zone, 200 + index);
-    const sans = [...new Set([apiAddress, "localhost", "127.0.0.1", name])];
+    // Kubernetes: the service's shorter in-cluster names too (agents commonly use K3S_URL=https://k3s.<ns>.svc:6443).
+    const serviceNames =
+      t.target === "kubernetes" ? [`${KUBERNETES_NAMES.k3sService}.${namespace}.svc`, `${KUBERNETES_NAMES.k3sService}.${namespace}`, KUBERNETES_NAMES.k3sService] : [];
+    const sans = [...new Set([apiAddress, ...serviceNames, "localhost", "127.0.0.1", name])];
     const args = [
       "server",
       `--datastore-endpoint=${kineEndpoints.join(",")}`,

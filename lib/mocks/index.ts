@@ -1,3 +1,4 @@
 import "./common";
 import "./docker";
+import "./kubernetes";
 export { resourceStates, callResults } from "./registry";

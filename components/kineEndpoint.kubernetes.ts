@@ -1,0 +1,123 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { KINE_ENDPOINT_ENV, kineArgs, kineDsn } from "../planner/kine";
+import { KUBERNETES_NAMES } from "../planner/plan";
+import { ports } from "../planner/ports";
+import type { KubernetesPlatform } from "./platform";
+import type { KineEndpointArgs, KineEndpointBuild } from "./kineEndpoint";
+import { K8S_APPS, k8sOpts, meta, objectLabels, preferHostSpread, restrictedContainer, selectorLabels, zoneAffinity, zoneSpread } from "./kubernetes.common";
+
+export const KINE_SECRET_NAME = "kine-datastore";
+export const KINE_DEPLOYMENT_NAME = "kine";
+/** Kine is a static Go binary that only listens on unprivileged ports: it runs as nobody. */
+export const KINE_UID = 65534;
+
+export function buildKineKubernetes(parent: pulumi.ComponentResource, name: string, args: KineEndpointArgs, p: KubernetesPlatform): KineEndpointBuild {
+  const { plan } = args;
+  const cfg = p.config;
+  const app = K8S_APPS.kine;
+  const podSelector = selectorLabels(plan, app);
+  const opts = (extra: pulumi.CustomResourceOptions = {}) => k8sOpts(parent, p, extra);
+  const replicas = plan.kine.replicas;
+  const db = replicas[0].database;
+  for (const r of replicas) {
+    if (kineDsn(r.database, "x") !== kineDsn(db, "x")) throw new Error(`kine replica ${r.name} has its own database endpoint; one Deployment needs one DSN`);
+  }
+
+  // The DSN carries the password: it travels as a Secret, read into KINE_ENDPOINT (never on the command line).
+  const secret = new k8s.core.v1.Secret(
+    `${name}-datastore`,
+    {
+      metadata: meta(p, KINE_SECRET_NAME, objectLabels(plan, app)),
+      type: "Opaque",
+      stringData: { [KINE_ENDPOINT_ENV]: pulumi.output(args.databasePassword).apply((pw) => kineDsn(db, pw)) },
+    },
+    opts(),
+  );
+
+  const zones = [...new Set(plan.regions.filter((r) => r.name === plan.primaryRegion).flatMap((r) => r.zones))];
+  const deployment = new k8s.apps.v1.Deployment(
+    `${name}-deployment`,
+    {
+      metadata: {
+        ...meta(p, KINE_DEPLOYMENT_NAME, objectLabels(plan, app)),
+        // Ties the Deployment to a successful bootstrap, as the docker target does with a label.
+        annotations: { "yb-k3s.io/database-ready": pulumi.output(args.databaseReady).apply(String) },
+      },
+      spec: {
+        replicas: replicas.length,
+        selector: { matchLabels: podSelector },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+        template: {
+          metadata: { labels: objectLabels(plan, app) },
+          spec: {
+            automountServiceAccountToken: false,
+            // Spread over the primary region's zones (Kine writes stay close to the preferred leaders); a replica that
+            // cannot get its own zone stays Pending rather than doubling up.
+            topologySpreadConstraints: zoneSpread(cfg.zoneLabel, podSelector),
+            affinity: { nodeAffinity: zoneAffinity(cfg.zoneLabel, zones), ...preferHostSpread(podSelector) },
+            securityContext: { runAsNonRoot: true, runAsUser: KINE_UID, runAsGroup: KINE_UID, seccompProfile: { type: "RuntimeDefault" } },
+            containers: [
+              {
+                name: "kine",
+                image: plan.kine.image,
+                imagePullPolicy: "IfNotPresent",
+                // The image's entrypoint is /bin/kine.
+                args: kineArgs({}),
+                env: [{ name: KINE_ENDPOINT_ENV, valueFrom: { secretKeyRef: { name: KINE_SECRET_NAME, key: KINE_ENDPOINT_ENV } } }],
+                ports: [
+                  { name: "etcd", containerPort: ports.kine },
+                  { name: "metrics", containerPort: ports.kineMetrics },
+                ],
+                resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "1Gi" } },
+                securityContext: restrictedContainer(KINE_UID),
+                readinessProbe: { tcpSocket: { port: ports.kine }, periodSeconds: 5, failureThreshold: 3 },
+                livenessProbe: { tcpSocket: { port: ports.kine }, initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 6 },
+              },
+            ],
+          },
+        },
+      },
+    },
+    // Kine starts only after the bootstrap Job completed (schema created before Kine's own CREATE ... IF NOT EXISTS).
+    opts({ dependsOn: [secret, ...toArray(args.dependsOn)] }),
+  );
+
+  const pdb = new k8s.policy.v1.PodDisruptionBudget(
+    `${name}-pdb`,
+    { metadata: meta(p, KINE_DEPLOYMENT_NAME, objectLabels(plan, app)), spec: { minAvailable: 1, selector: { matchLabels: podSelector } } },
+    opts(),
+  );
+
+  // The etcd API answers the k3s servers only (everything in the datastore is readable through it); metrics stay
+  // open to in-cluster scrapers. Ingress only; enforced where the CNI implements NetworkPolicy.
+  const networkPolicy = new k8s.networking.v1.NetworkPolicy(
+    `${name}-network-policy`,
+    {
+      metadata: meta(p, KINE_DEPLOYMENT_NAME, objectLabels(plan, app)),
+      spec: {
+        podSelector: { matchLabels: podSelector },
+        policyTypes: ["Ingress"],
+        ingress: [
+          { from: [{ podSelector: { matchLabels: selectorLabels(plan, K8S_APPS.k3s) } }], ports: [{ protocol: "TCP", port: ports.kine }] },
+          { ports: [{ protocol: "TCP", port: ports.kineMetrics }] },
+        ],
+      },
+    },
+    opts(),
+  );
+
+  // etcd API for the k3s servers, inside the cluster only.
+  const service = new k8s.core.v1.Service(
+    `${name}-service`,
+    {
+      metadata: meta(p, KUBERNETES_NAMES.kineService, objectLabels(plan, app)),
+      spec: { type: "ClusterIP", selector: podSelector, ports: [{ name: "etcd", port: ports.kine, targetPort: ports.kine }] },
+    },
+    opts(),
+  );
+
+  return { replicas: [deployment, service, pdb, networkPolicy], endpoints: pulumi.output([...plan.kine.endpoints]) };
+}
+
+const toArray = <T>(x: readonly T[] | undefined): T[] => (x ? [...x] : []);

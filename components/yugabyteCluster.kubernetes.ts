@@ -1,0 +1,254 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { BOOTSTRAP_ENV, renderBootstrapScript } from "../planner/bootstrap";
+import { KUBERNETES_NAMES, type NodePlan } from "../planner/plan";
+import { ports } from "../planner/ports";
+import type { KubernetesPlatform } from "./platform";
+import type { YugabyteClusterArgs, YugabyteClusterBuild } from "./yugabyteCluster";
+import { K8S_APPS, POD_NAME_ENV, ZONE_POD_LABEL, k8sOpts, meta, objectLabels, selectorLabels, shq, zoneAffinity } from "./kubernetes.common";
+
+/** Where the data PersistentVolume is mounted; the plan's baseDir lives below it. */
+export const YB_DATA_MOUNT = "/mnt/disk0";
+export const YB_BOOTSTRAP_NAME = "yb-bootstrap";
+/** The bootstrap may wait up to 600 s for tablet servers, then runs a few idempotent statements. */
+export const BOOTSTRAP_DEADLINE_SECONDS = 1800;
+export const BOOTSTRAP_BACKOFF_LIMIT = 4;
+
+/** StatefulSet name of a zone: its pods are `yb-<zone>-<ordinal>`, exactly the plan's node names. */
+export const yugabyteStatefulSetName = (zone: string): string => `yb-${zone}`;
+
+/**
+ * The container command of a zone's StatefulSet. Pods of a StatefulSet share one template, but yugabyted's arguments
+ * differ per ordinal (advertise address; node 0 has no --join). Rather than templating, the plan's argument lists are
+ * rendered verbatim into a case statement keyed by the pod name (from the downward API): what `pulumi preview` shows is
+ * exactly what each pod runs, and a pod the plan does not know (StatefulSet scaled by hand) refuses to start.
+ */
+export function renderYugabytedLauncher(nodes: readonly NodePlan[], binDir: string): string {
+  const arms = nodes.map((n) => `  ${n.name})\n    exec ${shq(`${binDir}/yugabyted`)} ${n.yugabytedArgs.map(shq).join(" ")}\n    ;;`);
+  return [
+    "set -eu",
+    `case "\${POD_NAME}" in`,
+    ...arms,
+    "  *)",
+    `    echo "yb-k3s: no planned yugabyted arguments for pod \${POD_NAME}; change nodesPerZone in the stack config, not the StatefulSet" >&2`,
+    "    exit 1",
+    "    ;;",
+    "esac",
+    "",
+  ].join("\n");
+}
+
+const containerPorts: k8s.types.input.core.v1.ContainerPort[] = [
+  { name: "master-rpc", containerPort: ports.masterRpc },
+  { name: "master-ui", containerPort: ports.masterUi },
+  { name: "tserver-rpc", containerPort: ports.tserverRpc },
+  { name: "tserver-ui", containerPort: ports.tserverUi },
+  { name: "ysql", containerPort: ports.ysql },
+  { name: "ycql", containerPort: ports.ycql },
+  { name: "yugabyted-ui", containerPort: ports.yugabytedUi },
+];
+
+export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: string, args: YugabyteClusterArgs, p: KubernetesPlatform): YugabyteClusterBuild {
+  const { plan } = args;
+  const cfg = p.config;
+  const ns = cfg.namespace;
+  const app = K8S_APPS.yugabyte;
+  const podSelector = selectorLabels(plan, app);
+  const opts = (extra: pulumi.CustomResourceOptions = {}) => k8sOpts(parent, p, extra);
+
+  // Headless: one stable DNS name per pod (`yb-<zone>-<n>.yb-nodes.<ns>.svc.cluster.local`, the plan's addresses).
+  // publishNotReadyAddresses: peers must resolve each other while they are still joining.
+  const headless = new k8s.core.v1.Service(
+    `${name}-nodes`,
+    {
+      metadata: meta(p, KUBERNETES_NAMES.headlessService, objectLabels(plan, app)),
+      spec: {
+        clusterIP: "None",
+        publishNotReadyAddresses: true,
+        selector: podSelector,
+        ports: containerPorts.map((cp) => ({ name: cp.name as string, port: cp.containerPort as number, targetPort: cp.containerPort })),
+      },
+    },
+    opts(),
+  );
+  // YSQL for Kine and the bootstrap Job, inside the cluster only (ClusterIP: no NodePort, no LoadBalancer).
+  // kube-proxy balances TCP connections; it is not a statement pooler, so Kine's prepared statements are safe.
+  const ysql = new k8s.core.v1.Service(
+    `${name}-ysql`,
+    {
+      metadata: meta(p, KUBERNETES_NAMES.ysqlService, objectLabels(plan, app)),
+      spec: { type: "ClusterIP", selector: podSelector, ports: [{ name: "ysql", port: ports.ysql, targetPort: ports.ysql }] },
+    },
+    opts(),
+  );
+
+  const res = cfg.yugabyteResources;
+  // Node 0's zone first: every other StatefulSet depends on it (Pulumi awaits its readiness), so the other zones join
+  // a running node instead of crash-looping until it exists.
+  const firstZone = plan.nodes[0].zone;
+  const zones = [firstZone, ...plan.regions.flatMap((r) => r.zones).filter((z) => z !== firstZone)];
+  const statefulSets: k8s.apps.v1.StatefulSet[] = [];
+  for (const zone of zones) {
+    const zoneNodes = plan.nodes.filter((n) => n.zone === zone).sort((a, b) => a.ordinal - b.ordinal);
+    if (zoneNodes.length === 0) continue;
+    const stsName = yugabyteStatefulSetName(zone);
+    zoneNodes.forEach((n, i) => {
+      if (n.name !== `${stsName}-${i}`) throw new Error(`plan node ${n.name} is not pod ${i} of StatefulSet ${stsName}; node names must be yb-<zone>-<ordinal>`);
+    });
+    const zoneSelector = { ...podSelector, [ZONE_POD_LABEL]: zone };
+    const sts = new k8s.apps.v1.StatefulSet(
+      `${name}-${stsName}`,
+      {
+        metadata: meta(p, stsName, objectLabels(plan, app, { [ZONE_POD_LABEL]: zone })),
+        spec: {
+          serviceName: KUBERNETES_NAMES.headlessService,
+          replicas: zoneNodes.length,
+          // Pods of a zone start together; joiners retry until node 0 answers (it is created first, see dependsOn).
+          podManagementPolicy: "Parallel",
+          updateStrategy: { type: "RollingUpdate" },
+          selector: { matchLabels: zoneSelector },
+          // Databases as cattle, data as pets: neither deleting nor scaling down the StatefulSet deletes a volume.
+          persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+          template: {
+            metadata: { labels: objectLabels(plan, app, { [ZONE_POD_LABEL]: zone }) },
+            spec: {
+              terminationGracePeriodSeconds: 120,
+              affinity: {
+                nodeAffinity: zoneAffinity(cfg.zoneLabel, [zone]),
+                // Never two YugabyteDB pods (of any zone) on one host: a host failure costs at most one replica.
+                podAntiAffinity: {
+                  requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: podSelector } }],
+                },
+              },
+              // The image runs as root and owns /home/yugabyte as root; see docs/kubernetes.md. Baseline, not restricted.
+              securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+              containers: [
+                {
+                  name: "yugabyted",
+                  image: plan.yugabyte.image,
+                  imagePullPolicy: "IfNotPresent",
+                  command: ["/bin/bash", "-c", renderYugabytedLauncher(zoneNodes, plan.yugabyte.binDir)],
+                  env: [POD_NAME_ENV],
+                  ports: containerPorts,
+                  // Requests = limits: Guaranteed QoS, the last class the kubelet evicts under pressure.
+                  resources: { requests: { cpu: res.cpu, memory: res.memory }, limits: { cpu: res.cpu, memory: res.memory } },
+                  securityContext: { allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["NET_RAW"] } },
+                  startupProbe: { tcpSocket: { port: ports.ysql }, periodSeconds: 10, failureThreshold: 60 },
+                  readinessProbe: {
+                    exec: { command: ["/bin/bash", "-c", `/home/yugabyte/postgres/bin/pg_isready -h "$(hostname -f)" -p ${ports.ysql}`] },
+                    periodSeconds: 10,
+                    timeoutSeconds: 5,
+                    failureThreshold: 3,
+                  },
+                  livenessProbe: { tcpSocket: { port: ports.ysql }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
+                  volumeMounts: [{ name: "datadir", mountPath: YB_DATA_MOUNT }],
+                },
+              ],
+            },
+          },
+          volumeClaimTemplates: [
+            {
+              metadata: { name: "datadir", labels: objectLabels(plan, app, { [ZONE_POD_LABEL]: zone }) },
+              spec: {
+                accessModes: ["ReadWriteOnce"],
+                ...(cfg.storageClass !== undefined ? { storageClassName: cfg.storageClass } : {}),
+                resources: { requests: { storage: cfg.storageSize } },
+              },
+            },
+          ],
+        },
+      },
+      // Fixed names + immutable fields (volumeClaimTemplates, selector): a replacement must delete first. With
+      // protectData the StatefulSets are protected, so a replacement (or destroy) stops for a human decision.
+      opts({ dependsOn: [headless, ...statefulSets.slice(0, 1)], protect: plan.protectData, deleteBeforeReplace: true }),
+    );
+    statefulSets.push(sts);
+  }
+
+  // One budget over every database pod: voluntary disruptions (drains, upgrades) take one node at a time, which an RF>=3
+  // universe always survives.
+  const pdb = new k8s.policy.v1.PodDisruptionBudget(
+    `${name}-pdb`,
+    { metadata: meta(p, "yb-nodes", objectLabels(plan, app)), spec: { maxUnavailable: 1, selector: { matchLabels: podSelector } } },
+    opts(),
+  );
+
+  // Inside the host cluster too, the database answers only its own peers, the bootstrap Job (masters + YSQL) and Kine
+  // (YSQL). Ingress only; enforced where the CNI implements NetworkPolicy. kubectl port-forward is not affected.
+  const tcp = (port: number) => ({ protocol: "TCP", port });
+  const networkPolicy = new k8s.networking.v1.NetworkPolicy(
+    `${name}-network-policy`,
+    {
+      metadata: meta(p, "yb-nodes", objectLabels(plan, app)),
+      spec: {
+        podSelector: { matchLabels: podSelector },
+        policyTypes: ["Ingress"],
+        ingress: [
+          { from: [{ podSelector: { matchLabels: podSelector } }] },
+          { from: [{ podSelector: { matchLabels: selectorLabels(plan, K8S_APPS.bootstrap) } }], ports: [tcp(ports.masterRpc), tcp(ports.ysql)] },
+          { from: [{ podSelector: { matchLabels: selectorLabels(plan, K8S_APPS.kine) } }], ports: [tcp(ports.ysql)] },
+        ],
+      },
+    },
+    opts(),
+  );
+
+  const secret = new k8s.core.v1.Secret(
+    `${name}-bootstrap-secret`,
+    {
+      metadata: meta(p, YB_BOOTSTRAP_NAME, objectLabels(plan, K8S_APPS.bootstrap)),
+      type: "Opaque",
+      stringData: { [BOOTSTRAP_ENV.adminPassword]: args.adminPassword, [BOOTSTRAP_ENV.kinePassword]: args.kinePassword },
+    },
+    opts(),
+  );
+  const secretEnv = (key: string): k8s.types.input.core.v1.EnvVar => ({ name: key, valueFrom: { secretKeyRef: { name: YB_BOOTSTRAP_NAME, key } } });
+  const bootstrapLabels = objectLabels(plan, K8S_APPS.bootstrap);
+  // No ttlSecondsAfterFinished: the provider awaits completion, and a Job that vanished would be recreated (re-run)
+  // on the next `pulumi up`. The spec template is immutable: a changed script replaces (re-runs) the idempotent Job.
+  const bootstrap = new k8s.batch.v1.Job(
+    `${name}-bootstrap`,
+    {
+      metadata: {
+        ...meta(p, YB_BOOTSTRAP_NAME, bootstrapLabels),
+        // A Job that failed (backoffLimit/deadline) is replaced — re-run — by the next `pulumi up` instead of staying failed.
+        annotations: { "pulumi.com/replaceUnready": "true" },
+      },
+      spec: {
+        backoffLimit: BOOTSTRAP_BACKOFF_LIMIT,
+        activeDeadlineSeconds: BOOTSTRAP_DEADLINE_SECONDS,
+        template: {
+          metadata: { labels: bootstrapLabels },
+          spec: {
+            restartPolicy: "Never",
+            securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+            containers: [
+              {
+                name: "bootstrap",
+                image: plan.yugabyte.image,
+                imagePullPolicy: "IfNotPresent",
+                command: ["/bin/bash", "-c", renderBootstrapScript(plan)],
+                env: [secretEnv(BOOTSTRAP_ENV.adminPassword), secretEnv(BOOTSTRAP_ENV.kinePassword)],
+                resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
+                securityContext: { allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["NET_RAW"] } },
+              },
+            ],
+          },
+        },
+      },
+    },
+    opts({ dependsOn: [...statefulSets, secret, ysql, pdb, networkPolicy], deleteBeforeReplace: true, customTimeouts: { create: "35m", update: "35m" } }),
+  );
+  // The provider fails the deployment when the Job fails (backoffLimit / deadline), so an id means it completed.
+  const ready = bootstrap.metadata.apply(() => true);
+
+  const portForward = (what: string, port: number) => `(in-cluster only: kubectl -n ${ns} port-forward ${what} ${port})`;
+  return {
+    bootstrap,
+    ready,
+    ysqlEndpoint: pulumi.output(`${plan.yugabyte.ysqlHost}:${ports.ysql}`),
+    operatorYsqlEndpoint: pulumi.output(portForward(`svc/${KUBERNETES_NAMES.ysqlService}`, ports.ysql)),
+    uiUrl: pulumi.output(portForward(`pod/${plan.nodes[0].name}`, ports.yugabytedUi)),
+    nodeIds: pulumi.all(statefulSets.map((s) => s.id)),
+  };
+}
