@@ -94,7 +94,10 @@ export const ConfigSchema = z
     if (nodes < c.replicationFactor) issue(["regions"], `${nodes} YugabyteDB node(s) cannot hold replication factor ${c.replicationFactor}; add zones or nodesPerZone`);
 
     if (c.faultTolerance === "zone") {
-      if (seenZones.size < c.replicationFactor) issue(["regions"], `faultTolerance 'zone' with replicationFactor ${c.replicationFactor} needs at least ${c.replicationFactor} zones, one per replica; got ${seenZones.size}`);
+      // Replicas spread evenly over the zones; losing the fullest zone must leave a majority.
+      const perZone = Math.ceil(c.replicationFactor / Math.max(seenZones.size, 1));
+      if (seenZones.size < 3 || perZone > Math.floor(c.replicationFactor / 2))
+        issue(["regions"], `faultTolerance 'zone' with replicationFactor ${c.replicationFactor} needs at least ${Math.max(3, Math.ceil(c.replicationFactor / Math.floor(c.replicationFactor / 2 || 1)))} zones so that no zone holds a majority of a tablet's replicas; got ${seenZones.size}`);
       if (c.replicationFactor < 3) issue(["replicationFactor"], "faultTolerance 'zone' needs replicationFactor 3 or more");
     }
     if (c.faultTolerance === "region") {

@@ -169,9 +169,24 @@ async function runOnce(o: RunOptions): Promise<ProgramRun> {
     });
   };
 
-  const outputs = await o.program();
-  const resolved = (await resolveDeep(outputs)) as Record<string, unknown>;
-  await settings.waitForRPCs();
-  if (errors.length) throw errors[0];
-  return { resources, outputs: resolved };
+  // A failed registration also rejects the resource's own output promises, which nobody awaits: they are the same
+  // error we report below, so collect them instead of letting them surface as unhandled rejections.
+  const onRejection = (reason: unknown) => errors.push(reason instanceof Error ? reason : new Error(String(reason)));
+  process.on("unhandledRejection", onRejection);
+  try {
+    let resolved: Record<string, unknown> = {};
+    try {
+      const outputs = await o.program();
+      resolved = (await resolveDeep(outputs)) as Record<string, unknown>;
+    } catch (e) {
+      errors.unshift(e instanceof Error ? e : new Error(String(e)));
+    }
+    await settings.waitForRPCs().catch((e: unknown) => errors.push(e instanceof Error ? e : new Error(String(e))));
+    await new Promise((r) => setTimeout(r, 0));
+    const registrationError = errors.find((e) => e instanceof DuplicateUrnError || /mock engine:/.test(e.message));
+    if (errors.length) throw registrationError ?? errors[0];
+    return { resources, outputs: resolved };
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
 }
