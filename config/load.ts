@@ -1,6 +1,8 @@
 /** Load and validate `yb-k3s:*` config; one line per problem: `<key path>: <what is wrong and what is allowed>`. */
 import type { z } from "zod";
 import { CONFIG_NAMESPACE, ConfigSchema, type Topology } from "./schema";
+import { buildPlan } from "../planner/plan";
+import { analyzeFaultTolerance, faultToleranceProblems } from "../planner/survivability";
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -40,7 +42,18 @@ const describeIssue = (i: z.core.$ZodIssue): string[] => {
 export function parseTopology(raw: Readonly<Record<string, unknown>>): Topology {
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(result.error.issues.flatMap(describeIssue));
+  checkFaultTolerance(result.data);
   return result.data;
+}
+
+/**
+ * The cross-check the schema cannot do alone: plan the topology (pure) and ask the survivability model whether the
+ * datastore survives the failure `faultTolerance` asks for. Names do not affect the verdict, so placeholders are used.
+ */
+export function checkFaultTolerance(topology: Topology): void {
+  if (topology.faultTolerance === "none") return;
+  const problems = faultToleranceProblems(analyzeFaultTolerance(buildPlan({ project: "yb-k3s", stack: "check", topology })));
+  if (problems.length) throw new ConfigError(problems);
 }
 
 /** Split a Pulumi stack file's `config:` mapping into our keys; values may be JSON strings under mocks. */

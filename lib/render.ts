@@ -1,5 +1,42 @@
 /** Human and diagram renderings of a plan report. */
+import type { FaultToleranceReport } from "../planner/survivability";
 import type { PlanReport } from "./plan";
+
+const yesNo = (b: boolean) => (b ? "yes" : "no");
+
+/** A fixed-width table: columns padded to their widest cell, the last column free. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+}
+
+/** The fault-tolerance section: what the stack asked for, what it survives, and one row per scenario. */
+export function renderFaultTolerance(ft: FaultToleranceReport): string[] {
+  const s = ft.survives;
+  const d = ft.datastoreSurvives;
+  const out = [
+    `Fault tolerance: requested ${ft.requested}, RF tolerates ${ft.tolerates} simultaneous failure(s); masters on ${ft.masters.join(", ")}`,
+    `Control plane survives the loss of one: node ${yesNo(s.node)}, zone ${yesNo(s.zone)}, region ${yesNo(s.region)}`,
+    `Datastore (YugabyteDB + Kine) survives the loss of one: node ${yesNo(d.node)}, zone ${yesNo(d.zone)}, region ${yesNo(d.region)}`,
+  ];
+  if (ft.tolerates > 1) out.push(`Survives any k simultaneous losses up to: node ${ft.survivesUpTo.node}, zone ${ft.survivesUpTo.zone}, region ${ft.survivesUpTo.region}`);
+  if (ft.reduced) out.push("(combinations of interchangeable nodes/zones are shown by representatives; verdicts are exact)");
+  out.push("");
+  const rows = ft.scenarios.map((sc) => [
+    sc.kind,
+    sc.lost,
+    sc.verdict === "fails" ? "FAILS" : sc.verdict,
+    `${sc.database.masterQuorum ? "ok" : "LOST"} (-${sc.database.mastersLost})`,
+    `${sc.database.tabletQuorum ? "ok" : "LOST"} (-${sc.database.tabletReplicasLost}/${sc.database.replicationFactor})`,
+    String(sc.kineReplicasLeft),
+    String(sc.k3sServersLeft),
+    sc.apiEndpoint,
+    sc.reason,
+  ]);
+  out.push(...table(["lose", "what", "verdict", "masters", "tablets", "kine", "k3s", "api", "reason"], rows).map((l) => `  ${l}`));
+  return out;
+}
 
 export function renderText(r: PlanReport): string {
   const p = r.plan;
@@ -22,9 +59,7 @@ export function renderText(r: PlanReport): string {
   lines.push(`k3s ${p.k3s.version}: API ${p.k3s.apiUrl}`);
   lines.push(`Database: ${p.yugabyte.database} (role ${p.yugabyte.user}) via ${p.yugabyte.ysqlHost}; data volumes ${p.protectData ? "protected and retained" : "deleted on destroy"}`);
   lines.push("");
-  const s = r.faultTolerance.survives;
-  lines.push(`Survives: node ${s.node ? "yes" : "no"}, zone ${s.zone ? "yes" : "no"}, region ${s.region ? "yes" : "no"}`);
-  for (const sc of r.faultTolerance.scenarios) lines.push(`  lose ${sc.kind.padEnd(6)} ${sc.lost.padEnd(22)} ${sc.survives ? "survives" : "FAILS   "}  ${sc.reason}`);
+  lines.push(...renderFaultTolerance(r.faultTolerance));
   lines.push("");
   lines.push(`Resources: ${r.resources.length}`);
   if (r.policies.length === 0) lines.push("Policies: no findings");
