@@ -11,12 +11,15 @@ export class ConfigError extends Error {
   }
 }
 
+/** A key that is not a plain identifier (spaces, dots, empty): quoted and percent-encoded so a problem line stays one token. */
+const quoteKey = (k: PropertyKey): string => `["${encodeURIComponent(String(k))}"]`;
+
 /** Config keys of the schema's top level are Pulumi keys `yb-k3s:<key>`; nested paths continue with dots. */
 export function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return `${CONFIG_NAMESPACE}:(root)`;
   const [head, ...rest] = path;
-  let out = `${CONFIG_NAMESPACE}:${String(head)}`;
-  for (const p of rest) out += typeof p === "number" ? `[${p}]` : `.${String(p)}`;
+  let out = `${CONFIG_NAMESPACE}:${typeof head === "number" || /^[A-Za-z0-9_-]+$/.test(String(head)) ? String(head) : quoteKey(head)}`;
+  for (const p of rest) out += typeof p === "number" ? `[${p}]` : /^[A-Za-z0-9_-]+$/.test(String(p)) ? `.${String(p)}` : quoteKey(p);
   return out;
 }
 
@@ -52,7 +55,7 @@ export function parseTopology(raw: Readonly<Record<string, unknown>>): Topology 
  */
 export function checkFaultTolerance(topology: Topology): void {
   if (topology.faultTolerance === "none") return;
-  const problems = faultToleranceProblems(analyzeFaultTolerance(buildPlan({ project: "yb-k3s", stack: "check", topology })));
+  const problems = faultToleranceProblems(analyzeFaultTolerance(buildPlan({ project: "yb-k3s", stack: "check", topology }), { maxSize: 1 }));
   if (problems.length) throw new ConfigError(problems);
 }
 

@@ -22,6 +22,7 @@ export function renderFaultTolerance(ft: FaultToleranceReport): string[] {
   ];
   if (ft.tolerates > 1) out.push(`Survives any k simultaneous losses up to: node ${ft.survivesUpTo.node}, zone ${ft.survivesUpTo.zone}, region ${ft.survivesUpTo.region}`);
   if (ft.reduced) out.push("(combinations of interchangeable nodes/zones are shown by representatives; verdicts are exact)");
+  if (!ft.exhaustive) out.push("(some combination sizes had too many cases: only an adversary's greedy worst case is shown for them)");
   out.push("");
   const rows = ft.scenarios.map((sc) => [
     sc.kind,

@@ -71,11 +71,16 @@ export interface FaultToleranceReport {
   readonly masters: readonly string[];
   /** True when combination scenarios were reduced to representatives (the verdicts are exact either way). */
   readonly reduced: boolean;
+  /**
+   * False when even the representatives had too many combinations for some size and only a greedy worst case was
+   * evaluated for it (single failures are always exhaustive; the greedy case is a strong but not proven bound).
+   */
+  readonly exhaustive: boolean;
   readonly scenarios: readonly Scenario[];
 }
 
 /** Combinations of one size above which interchangeable members are reduced to representatives. */
-const COMBINATION_LIMIT = 2000;
+const COMBINATION_LIMIT = 1000;
 
 /** The RF master nodes: round robin over regions (plan order, primary first), then zones, then nodes. */
 export function masterNodes(plan: ClusterPlan): NodePlan[] {
@@ -116,21 +121,37 @@ interface ZoneSlot {
 }
 
 /** Worst-case number of one tablet's replicas on the lost nodes, over every placement the balancer may choose. */
+const zoneSlotCache = new WeakMap<ClusterPlan, { slots: Omit<ZoneSlot, "lost" | "count">[]; zoneOf: Map<string, string> }>();
+
+function zoneSlots(plan: ClusterPlan) {
+  let cached = zoneSlotCache.get(plan);
+  if (!cached) {
+    const blocks = plan.yugabyte.placement;
+    const inPlacement = new Set(blocks.map((b) => `${b.region}/${b.zone}`));
+    const slots = new Map<string, Omit<ZoneSlot, "lost" | "count">>();
+    const zoneOf = new Map<string, string>();
+    for (const n of plan.nodes) {
+      if (blocks.length > 0 && !inPlacement.has(`${n.region}/${n.zone}`)) continue;
+      zoneOf.set(n.name, n.zone);
+      const s = slots.get(n.zone);
+      if (s) slots.set(n.zone, { ...s, capacity: s.capacity + 1 });
+      else slots.set(n.zone, { zone: n.zone, region: n.region, capacity: 1, min: blocks.find((b) => b.zone === n.zone)?.minReplicas ?? 0 });
+    }
+    cached = { slots: [...slots.values()], zoneOf };
+    zoneSlotCache.set(plan, cached);
+  }
+  return cached;
+}
+
 export function worstTabletReplicasLost(plan: ClusterPlan, lostNodes: ReadonlySet<string>): number {
   const rf = plan.replicationFactor;
-  const blocks = plan.yugabyte.placement;
-  const inPlacement = (n: NodePlan) => blocks.length === 0 || blocks.some((b) => b.region === n.region && b.zone === n.zone);
-  const slots = new Map<string, ZoneSlot>();
-  for (const n of plan.nodes.filter(inPlacement)) {
-    const s = slots.get(n.zone);
-    const lost = lostNodes.has(n.name) ? 1 : 0;
-    if (s) slots.set(n.zone, { ...s, capacity: s.capacity + 1, lost: s.lost + lost });
-    else {
-      const min = blocks.find((b) => b.zone === n.zone)?.minReplicas ?? 0;
-      slots.set(n.zone, { zone: n.zone, region: n.region, capacity: 1, min, lost, count: 0 });
-    }
+  const { slots, zoneOf } = zoneSlots(plan);
+  const lostPerZone = new Map<string, number>();
+  for (const n of lostNodes) {
+    const z = zoneOf.get(n);
+    if (z !== undefined) lostPerZone.set(z, (lostPerZone.get(z) ?? 0) + 1);
   }
-  const zs = [...slots.values()];
+  const zs: ZoneSlot[] = slots.map((z) => ({ ...z, lost: lostPerZone.get(z.zone) ?? 0, count: 0 }));
   let left = rf;
   for (const z of zs) {
     z.count = Math.min(z.min, z.capacity, left);
@@ -197,7 +218,12 @@ function representatives(domains: readonly Domain[], k: number): Domain[] {
   });
 }
 
-export function analyzeFaultTolerance(plan: ClusterPlan): FaultToleranceReport {
+export interface AnalyzeOptions {
+  /** Largest number of simultaneous failures to evaluate (default: what RF tolerates, at least 1). */
+  readonly maxSize?: number;
+}
+
+export function analyzeFaultTolerance(plan: ClusterPlan, options: AnalyzeOptions = {}): FaultToleranceReport {
   const rf = plan.replicationFactor;
   const majority = Math.floor(rf / 2) + 1;
   const tolerates = Math.floor((rf - 1) / 2);
@@ -209,6 +235,7 @@ export function analyzeFaultTolerance(plan: ClusterPlan): FaultToleranceReport {
   // The operator's endpoint: on docker the kubeconfig URL is one server's published port; elsewhere a name in front of all.
   const apiPort = Number(new URL(plan.k3s.apiUrl).port || 443);
   const endpointServer = plan.k3s.servers.find((s) => s.hostApiPort !== undefined && s.hostApiPort === apiPort);
+  /** Host part of the kubeconfig URL (IPv6 keeps its brackets). */
   const hostOf = new URL(plan.k3s.apiUrl).hostname;
 
   const zoneNames = [...new Set(plan.nodes.map((n) => n.zone))];
@@ -224,6 +251,7 @@ export function analyzeFaultTolerance(plan: ClusterPlan): FaultToleranceReport {
   };
 
   let reduced = false;
+  let exhaustive = true;
   const evaluate = (kind: FailureKind, lost: readonly Domain[]): Scenario => {
     const lostNodes = new Set(lost.flatMap((d) => d.nodes.map((n) => n.name)));
     const lostZones = new Set(kind === "zone" ? lost.map((d) => d.name) : []);
@@ -271,7 +299,7 @@ export function analyzeFaultTolerance(plan: ClusterPlan): FaultToleranceReport {
       if (apiEndpoint === "moved" && endpointServer) {
         const alt = k3sServing.find((s) => s.hostApiPort !== undefined);
         reason += `; the kubeconfig endpoint ${plan.k3s.apiUrl} (${endpointServer.name}) is down: the control plane keeps running${
-          alt?.hostApiPort ? ` and answers on ${alt.name}'s https://${hostOf.includes(":") ? `[${hostOf}]` : hostOf}:${alt.hostApiPort} — point the kubeconfig there` : ""
+          alt?.hostApiPort ? ` and answers on ${alt.name}'s https://${hostOf}:${alt.hostApiPort} — point the kubeconfig there` : ""
         }`;
       } else if (!endpointServer && plan.target !== "docker") reason += `; API ${plan.k3s.apiAddress} answers through a surviving server`;
     }
@@ -291,12 +319,32 @@ export function analyzeFaultTolerance(plan: ClusterPlan): FaultToleranceReport {
     };
   };
 
+  /** Too many combinations even after reduction: an adversary adds, k times, the domain that hurts most. */
+  const damage = (s: Scenario) =>
+    (s.survives ? 0 : 1e6) + (s.datastoreSurvives ? 0 : 1e5) + (s.database.quorum ? 0 : 1e4) + 100 * (s.database.mastersLost + s.database.tabletReplicasLost) - s.kineReplicasLeft - s.k3sServersLeft;
+  const greedyWorst = (kind: FailureKind, pool: readonly Domain[], k: number): Scenario => {
+    const chosen: Domain[] = [];
+    let worst = evaluate(kind, []);
+    for (let i = 0; i < k; i++) {
+      let best: { d: Domain; s: Scenario } | undefined;
+      for (const d of pool) {
+        if (chosen.includes(d)) continue;
+        const s = evaluate(kind, [...chosen, d]);
+        if (!best || damage(s) > damage(best.s)) best = { d, s };
+      }
+      if (!best) break;
+      chosen.push(best.d);
+      worst = best.s;
+    }
+    return { ...worst, reason: `${worst.reason} (greedy worst case of ${binomial(pool.length, k).toExponential(1)} combinations)` };
+  };
+
   const scenarios: Scenario[] = [];
   const survivesUpTo: Record<FailureKind, number> = { node: 0, zone: 0, region: 0 };
   for (const kind of FAILURE_KINDS) {
     const all = domains[kind];
     let upTo = 0;
-    for (let k = 1; k <= Math.max(1, tolerates); k++) {
+    for (let k = 1; k <= Math.min(Math.max(1, tolerates), options.maxSize ?? Infinity); k++) {
       // Losing every domain of a kind is losing everything: only listed for single failures (e.g. the only region).
       if (k > 1 && k >= all.length) break;
       let pool = all;
@@ -304,8 +352,10 @@ export function analyzeFaultTolerance(plan: ClusterPlan): FaultToleranceReport {
         pool = representatives(all, k);
         reduced = true;
       }
-      const batch = combinations(pool, k).map((c) => evaluate(kind, c));
-      scenarios.push(...batch);
+      const batch =
+        binomial(pool.length, k) <= COMBINATION_LIMIT ? combinations(pool, k).map((c) => evaluate(kind, c)) : [greedyWorst(kind, pool, k)];
+      if (batch.length === 1 && k > 1 && binomial(pool.length, k) > COMBINATION_LIMIT) exhaustive = false;
+      for (const s of batch) scenarios.push(s);
       if (upTo === k - 1 && batch.every((s) => s.survives)) upTo = k;
     }
     survivesUpTo[kind] = upTo;
@@ -313,7 +363,7 @@ export function analyzeFaultTolerance(plan: ClusterPlan): FaultToleranceReport {
   const singles = (kind: FailureKind) => scenarios.filter((s) => s.kind === kind && s.size === 1);
   const survives = Object.fromEntries(FAILURE_KINDS.map((k) => [k, singles(k).every((s) => s.survives)])) as Record<FailureKind, boolean>;
   const datastoreSurvives = Object.fromEntries(FAILURE_KINDS.map((k) => [k, singles(k).every((s) => s.datastoreSurvives)])) as Record<FailureKind, boolean>;
-  return { requested: plan.faultTolerance, tolerates, survives, datastoreSurvives, survivesUpTo, masters: masters.map((m) => m.name), reduced, scenarios };
+  return { requested: plan.faultTolerance, tolerates, survives, datastoreSurvives, survivesUpTo, masters: masters.map((m) => m.name), reduced, exhaustive, scenarios };
 }
 
 /**

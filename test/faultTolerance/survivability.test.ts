@@ -111,7 +111,7 @@ describe("database model", () => {
     const r = report(raw);
     expect(r.reduced).toBe(true);
     const pairs = r.scenarios.filter((s) => s.kind === "node" && s.size === 2);
-    expect(pairs.length).toBeLessThan(2000);
+    expect(pairs.length).toBeLessThanOrEqual(1000);
     expect(pairs.every((s) => s.survives)).toBe(true);
   });
 });
