@@ -23,12 +23,23 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-const describeIssue = (i: z.core.$ZodIssue): string[] => {
+/** The raw value at an issue's path (undefined when absent). */
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = raw;
+  for (const k of path) {
+    if (v === null || typeof v !== "object" || !Object.prototype.hasOwnProperty.call(v, k)) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+const describeIssue = (raw: unknown) => (i: z.core.$ZodIssue): string[] => {
   if (i.code === "unrecognized_keys") {
     return i.keys.map((k) => `${formatPath([...i.path, k])}: unknown key (check the spelling; allowed keys are listed in README.md)`);
   }
   if (i.code === "invalid_value" && "values" in i) {
-    return [`${formatPath(i.path)}: must be one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`];
+    const missing = valueAt(raw, i.path) === undefined ? "is required and " : "";
+    return [`${formatPath(i.path)}: ${missing}must be one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`];
   }
   if (i.code === "invalid_type") {
     const expected = i.expected;
@@ -44,7 +55,7 @@ const describeIssue = (i: z.core.$ZodIssue): string[] => {
  */
 export function parseTopology(raw: Readonly<Record<string, unknown>>): Topology {
   const result = ConfigSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(result.error.issues.flatMap(describeIssue));
+  if (!result.success) throw new ConfigError(result.error.issues.flatMap(describeIssue(raw)));
   checkFaultTolerance(result.data);
   return result.data;
 }
