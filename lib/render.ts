@@ -1,5 +1,6 @@
 /** Human and diagram renderings of a plan report. */
-import type { FaultToleranceReport } from "../planner/survivability";
+import type { ClusterPlan } from "../planner/plan";
+import { masterNodes, type FaultToleranceReport } from "../planner/survivability";
 import type { PlanReport } from "./plan";
 
 const yesNo = (b: boolean) => (b ? "yes" : "no");
@@ -74,25 +75,40 @@ export function renderText(r: PlanReport): string {
 const id = (s: string) => s.replace(/[^A-Za-z0-9_]/g, "_");
 
 export function renderMermaid(r: PlanReport): string {
-  const p = r.plan;
+  return renderMermaidPlan(r.plan);
+}
+
+/** The topology as a mermaid flowchart: regions > zones > YugabyteDB nodes (masters marked), Kine, k3s and their links. */
+export function renderMermaidPlan(p: ClusterPlan): string {
+  const masters = new Set(masterNodes(p).map((n) => n.name));
   const out: string[] = ["flowchart LR"];
   for (const region of p.regions) {
     out.push(`  subgraph R_${id(region.name)}["region ${region.name}${region.primary ? " (primary)" : ""}"]`);
     for (const zone of region.zones) {
       out.push(`    subgraph Z_${id(zone)}["zone ${zone}"]`);
-      for (const n of p.nodes.filter((x) => x.zone === zone)) out.push(`      ${id(n.name)}[("${n.name}")]`);
-      for (const k of p.kine.replicas.filter((x) => x.zone === zone)) out.push(`      ${id(k.name)}["${k.name}"]`);
-      for (const s of p.k3s.servers.filter((x) => x.zone === zone)) out.push(`      ${id(s.name)}{{"${s.name}"}}`);
+      for (const n of p.nodes.filter((x) => x.zone === zone)) out.push(`      ${id(n.name)}[("${n.name}${masters.has(n.name) ? "<br/>master + tserver" : "<br/>tserver"}")]`);
+      for (const k of p.kine.replicas.filter((x) => x.zone === zone)) out.push(`      ${id(k.name)}["${k.name}<br/>Kine"]`);
+      for (const s of p.k3s.servers.filter((x) => x.zone === zone)) out.push(`      ${id(s.name)}{{"${s.name}<br/>k3s server"}}`);
       out.push("    end");
     }
     out.push("  end");
   }
   const first = p.nodes[0];
   for (const n of p.nodes.slice(1)) out.push(`  ${id(n.name)} -. join .-> ${id(first.name)}`);
+  const ysqlService = p.kine.replicas.some((k) => !p.nodes.some((n) => n.address === k.database.host));
+  if (ysqlService) {
+    out.push(`  ysql(["YSQL ${p.yugabyte.ysqlHost}"])`);
+    for (const n of p.nodes) out.push(`  ysql -.-> ${id(n.name)}`);
+  }
   for (const k of p.kine.replicas) {
     const db = p.nodes.find((n) => n.address === k.database.host);
-    out.push(`  ${id(k.name)} -- "YSQL ${k.database.port}" --> ${db ? id(db.name) : id(first.name)}`);
+    out.push(`  ${id(k.name)} -- "YSQL ${k.database.port}" --> ${db ? id(db.name) : "ysql"}`);
   }
   for (const s of p.k3s.servers) for (const k of p.kine.replicas) out.push(`  ${id(s.name)} -- "etcd 2379" --> ${id(k.name)}`);
+  // The operator's endpoint: one server's published port on docker, a name in front of every server elsewhere.
+  out.push(`  api(["kubeconfig ${p.k3s.apiUrl}"])`);
+  const port = Number(new URL(p.k3s.apiUrl).port || 443);
+  const endpointServer = p.k3s.servers.find((s) => s.hostApiPort === port);
+  for (const s of endpointServer ? [endpointServer] : p.k3s.servers) out.push(`  api --> ${id(s.name)}`);
   return out.join("\n") + "\n";
 }
