@@ -125,12 +125,12 @@ async function main() {
   out.push(`planner: time = ${q.a.toFixed(2)} ms + ${q.b.toFixed(3)} ms x nodes (R² ${q.r2.toFixed(4)})`);
   const ratios = rows.slice(1).map((r, i) => `${rows[i].nodes}->${r.nodes}: x${(r.progMs / rows[i].progMs).toFixed(2)}`);
   out.push(`program time ratio per 3x nodes (linear growth tends to 3.00): ${ratios.join(", ")}`);
-  const hr = rows.slice(1).map((r, i) => `${rows[i].nodes}->${r.nodes}: x${((r.progMs - p.a) / Math.max(1e-9, rows[i].progMs - p.a)).toFixed(2)}`);
-  out.push(`same, fixed cost (intercept) removed: ${hr.join(", ")}`);
+  const perNode = rows.slice(1).map((r, i) => `${rows[i].nodes}->${r.nodes}: x${(r.progMs / r.nodes / (rows[i].progMs / rows[i].nodes)).toFixed(2)}`);
+  out.push(`program time per node ratio per 3x nodes (linear: <= 1.00 once fixed costs are amortised): ${perNode.join(", ")}`);
   process.stdout.write(out.join("\n") + "\n");
 }
 
-main().then(
+if (require.main === module) main().then(
   () => process.exit(0),
   (e) => {
     process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
