@@ -8,3 +8,4 @@ export const kineEndpoint = outputs.kineEndpoint;
 export const ysqlConnectionString = outputs.ysqlConnectionString;
 export const uiUrl = outputs.uiUrl;
 export const topology = outputs.topology;
+export const faultTolerance = outputs.faultTolerance;

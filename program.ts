@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ControlPlane, type TopologySummary } from "./components/controlPlane";
 import { readTopology } from "./lib/pulumiConfig";
 import { buildPlan } from "./planner/plan";
+import { analyzeFaultTolerance, faultToleranceSummary, type FaultToleranceSummary } from "./planner/survivability";
 
 export interface StackOutputs {
   readonly kubeconfig: pulumi.Output<string>;
@@ -11,6 +12,8 @@ export interface StackOutputs {
   readonly ysqlConnectionString: pulumi.Output<string>;
   readonly uiUrl: pulumi.Output<string>;
   readonly topology: TopologySummary;
+  /** What the planned control plane survives (pure analysis of the plan; see planner/survivability.ts). */
+  readonly faultTolerance: FaultToleranceSummary;
 }
 
 export function program(): StackOutputs {
@@ -24,5 +27,6 @@ export function program(): StackOutputs {
     ysqlConnectionString: cp.ysqlConnectionString,
     uiUrl: cp.uiUrl,
     topology: cp.summary,
+    faultTolerance: faultToleranceSummary(analyzeFaultTolerance(plan)),
   };
 }

@@ -5,7 +5,8 @@
 import { parseArgs } from "node:util";
 import { ConfigError, planStack, validateStack } from "../lib/plan";
 import { renderMermaid, renderText } from "../lib/render";
-import { readStackFile, stackFilePath } from "../lib/stackFile";
+import { YAMLError } from "yaml";
+import { readStackFile, stackFilePath, type StackFile } from "../lib/stackFile";
 import { SQL_DIALECTS, renderKineSchemaSql, type SqlDialect } from "../planner/kineSchema";
 import { buildPlan } from "../planner/plan";
 import { PROJECT } from "../lib/stackFile";
@@ -30,7 +31,17 @@ async function main(): Promise<number> {
   if (!FORMATS.includes(format)) usage(`--format must be one of ${FORMATS.join(", ")}`);
   if (values.dialect !== undefined && !SQL_DIALECTS.includes(values.dialect as SqlDialect)) usage(`--dialect must be one of ${SQL_DIALECTS.join(", ")}`);
 
-  const file = values.stack ? readStackFile(stackFilePath(values.stack), values.stack) : readStackFile(values.config as string);
+  let file: StackFile;
+  try {
+    file = values.stack ? readStackFile(stackFilePath(values.stack), values.stack) : readStackFile(values.config as string);
+  } catch (e) {
+    // A stack file that is not YAML is invalid config: one line, exit 2 (a missing file stays a usage-level failure).
+    if (e instanceof YAMLError) {
+      process.stderr.write(`${values.stack ? stackFilePath(values.stack) : values.config}: not valid YAML: ${e.message.split("\n")[0]}\n`);
+      return 2;
+    }
+    throw e;
+  }
   try {
     if (format === "sql") {
       const topology = validateStack(file);

@@ -1,6 +1,8 @@
 /** Load and validate `yb-k3s:*` config; one line per problem: `<key path>: <what is wrong and what is allowed>`. */
 import type { z } from "zod";
 import { CONFIG_NAMESPACE, ConfigSchema, type Topology } from "./schema";
+import { buildPlan } from "../planner/plan";
+import { analyzeFaultTolerance, faultToleranceProblems } from "../planner/survivability";
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -9,21 +11,35 @@ export class ConfigError extends Error {
   }
 }
 
+/** A key that is not a plain identifier (spaces, dots, empty): quoted and percent-encoded so a problem line stays one token. */
+const quoteKey = (k: PropertyKey): string => `["${encodeURIComponent(String(k))}"]`;
+
 /** Config keys of the schema's top level are Pulumi keys `yb-k3s:<key>`; nested paths continue with dots. */
 export function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return `${CONFIG_NAMESPACE}:(root)`;
   const [head, ...rest] = path;
-  let out = `${CONFIG_NAMESPACE}:${String(head)}`;
-  for (const p of rest) out += typeof p === "number" ? `[${p}]` : `.${String(p)}`;
+  let out = `${CONFIG_NAMESPACE}:${typeof head === "number" || /^[A-Za-z0-9_-]+$/.test(String(head)) ? String(head) : quoteKey(head)}`;
+  for (const p of rest) out += typeof p === "number" ? `[${p}]` : /^[A-Za-z0-9_-]+$/.test(String(p)) ? `.${String(p)}` : quoteKey(p);
   return out;
 }
 
-const describeIssue = (i: z.core.$ZodIssue): string[] => {
+/** The raw value at an issue's path (undefined when absent). */
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = raw;
+  for (const k of path) {
+    if (v === null || typeof v !== "object" || !Object.prototype.hasOwnProperty.call(v, k)) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+const describeIssue = (raw: unknown) => (i: z.core.$ZodIssue): string[] => {
   if (i.code === "unrecognized_keys") {
     return i.keys.map((k) => `${formatPath([...i.path, k])}: unknown key (check the spelling; allowed keys are listed in README.md)`);
   }
   if (i.code === "invalid_value" && "values" in i) {
-    return [`${formatPath(i.path)}: must be one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`];
+    const missing = valueAt(raw, i.path) === undefined ? "is required and " : "";
+    return [`${formatPath(i.path)}: ${missing}must be one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`];
   }
   if (i.code === "invalid_type") {
     const expected = i.expected;
@@ -39,8 +55,19 @@ const describeIssue = (i: z.core.$ZodIssue): string[] => {
  */
 export function parseTopology(raw: Readonly<Record<string, unknown>>): Topology {
   const result = ConfigSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(result.error.issues.flatMap(describeIssue));
+  if (!result.success) throw new ConfigError(result.error.issues.flatMap(describeIssue(raw)));
+  checkFaultTolerance(result.data);
   return result.data;
+}
+
+/**
+ * The cross-check the schema cannot do alone: plan the topology (pure) and ask the survivability model whether the
+ * datastore survives the failure `faultTolerance` asks for. Names do not affect the verdict, so placeholders are used.
+ */
+export function checkFaultTolerance(topology: Topology): void {
+  if (topology.faultTolerance === "none") return;
+  const problems = faultToleranceProblems(analyzeFaultTolerance(buildPlan({ project: "yb-k3s", stack: "check", topology }), { maxSize: 1 }));
+  if (problems.length) throw new ConfigError(problems);
 }
 
 /** Split a Pulumi stack file's `config:` mapping into our keys; values may be JSON strings under mocks. */

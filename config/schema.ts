@@ -7,6 +7,7 @@ import { cidr, dnsLabel, flagValue } from "./common";
 import { DockerConfig } from "./docker";
 import { KubernetesConfig } from "./kubernetes";
 import { AwsConfig } from "./aws";
+import { cidrsOverlap } from "../planner/cidr";
 import { FLAG_NAME, REQUIRED_TSERVER_FLAGS } from "../planner/flags";
 import { K3S_VERSION, KINE_VERSION, YUGABYTE_BUILD, YUGABYTE_VERSION, versionPatterns } from "../planner/versions";
 
@@ -15,6 +16,8 @@ export const TARGETS = ["docker", "kubernetes", "aws"] as const;
 export type TargetKind = (typeof TARGETS)[number];
 export const FAULT_TOLERANCES = ["none", "zone", "region"] as const;
 export type FaultTolerance = (typeof FAULT_TOLERANCES)[number];
+/** Private subnets are the /+4 split of a region's CIDR: 16 of them. */
+const AWS_MAX_ZONES = 16;
 
 const Region = z.strictObject({
   name: dnsLabel,
@@ -132,7 +135,18 @@ export const ConfigSchema = z
           if (!zname.startsWith(r.name)) issue(["regions", i, "zones", j], `must be an availability zone of ${r.name} such as ${r.name}a; got '${zname}'`);
         });
         if (r.cidr === undefined) issue(["regions", i, "cidr"], "is required on the aws target (the VPC CIDR of this region)");
+        // The planner carves /+4 private subnets (hosts up to .208 for k3s) and /+8 public subnets per zone.
+        else if (Number(r.cidr.split("/")[1]) < 16 || Number(r.cidr.split("/")[1]) > 20)
+          issue(["regions", i, "cidr"], `must be a VPC CIDR from /16 to /20 (room for one /24-or-larger private subnet per zone); got ${r.cidr}`);
+        if (r.zones.length > AWS_MAX_ZONES) issue(["regions", i, "zones"], `at most ${AWS_MAX_ZONES} availability zones per region; got ${r.zones.length}`);
       });
+      // VPCs are peered across regions: their CIDRs must not overlap.
+      c.regions.forEach((r, i) =>
+        c.regions.slice(0, i).forEach((o) => {
+          if (r.cidr !== undefined && o.cidr !== undefined && cidrsOverlap(r.cidr, o.cidr))
+            issue(["regions", i, "cidr"], `${r.cidr} of region '${r.name}' overlaps ${o.cidr} of region '${o.name}'; peered VPCs need disjoint CIDRs`);
+        }),
+      );
       if (c.cloud !== undefined && c.cloud !== "aws") issue(["cloud"], "is always 'aws' on the aws target (remove the key)");
       if (c.aws?.publicK3sApi && c.aws.k3sApiAllowedCidrs.length === 0) issue(["aws", "k3sApiAllowedCidrs"], "must list allowed CIDRs when publicK3sApi is true");
     } else {

@@ -241,17 +241,25 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
   const ysqlHost =
     t.target === "kubernetes" ? `${KUBERNETES_NAMES.ysqlService}.${namespace}.svc.${clusterDomain}` : t.target === "aws" ? `ysql.${prefix}.internal` : nodes[0].address;
 
-  // Kine replicas in the primary region, spread over its zones.
-  const kineReplicas: KineReplicaPlan[] = spread(t.kine.replicas, primary.zones).map((zone, index) => {
+  // Kine replicas and k3s servers: in the primary region, spread over its zones (Kine's writes stay regional); with
+  // region fault tolerance, round robin over the regions, primary first, so a region loss leaves some of each.
+  const roleSlots = (count: number): { region: string; zone: string }[] =>
+    t.faultTolerance === "region"
+      ? Array.from({ length: count }, (_, i) => {
+          const r = ordered[i % ordered.length];
+          return { region: r.name, zone: r.zones[Math.floor(i / ordered.length) % r.zones.length] };
+        })
+      : spread(count, primary.zones).map((zone) => ({ region: primaryRegion, zone }));
+  const kineReplicas: KineReplicaPlan[] = roleSlots(t.kine.replicas).map(({ region, zone }, index) => {
     const name = `kine-${index}`;
     const zoneNode = nodes.find((n) => n.zone === zone) ?? nodes[0];
     const dbHost = t.target === "docker" ? zoneNode.address : ysqlHost;
     const address =
-      t.target === "docker" ? name : t.target === "kubernetes" ? `${KUBERNETES_NAMES.kineService}.${namespace}.svc.${clusterDomain}` : awsAddress(primaryRegion, zone, 100 + index);
+      t.target === "docker" ? name : t.target === "kubernetes" ? `${KUBERNETES_NAMES.kineService}.${namespace}.svc.${clusterDomain}` : awsAddress(region, zone, 100 + index);
     return {
       name,
       index,
-      region: primaryRegion,
+      region,
       zone,
       address,
       database: { host: dbHost, port: ports.ysql, database: t.yugabyte.database, user: t.yugabyte.user, sslmode: t.tls.enabled ? "verify-full" : "disable" },
@@ -271,9 +279,9 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
   const apiPort = t.target === "docker" ? (dockerPorts?.k3sApi ?? ports.k3sApi) : ports.k3sApi;
   const apiUrl = `https://${apiAddress.includes(":") ? `[${apiAddress}]` : apiAddress}:${apiPort}`;
 
-  const servers: K3sServerPlan[] = spread(t.k3s.servers, primary.zones).map((zone, index) => {
+  const servers: K3sServerPlan[] = roleSlots(t.k3s.servers).map(({ region, zone }, index) => {
     const name = `k3s-${index}`;
-    const address = t.target === "docker" ? name : t.target === "kubernetes" ? name : awsAddress(primaryRegion, zone, 200 + index);
+    const address = t.target === "docker" ? name : t.target === "kubernetes" ? name : awsAddress(region, zone, 200 + index);
     // Kubernetes: the service's shorter in-cluster names too (agents commonly use K3S_URL=https://k3s.<ns>.svc:6443).
     const serviceNames =
       t.target === "kubernetes" ? [`${KUBERNETES_NAMES.k3sService}.${namespace}.svc`, `${KUBERNETES_NAMES.k3sService}.${namespace}`, KUBERNETES_NAMES.k3sService] : [];
@@ -286,7 +294,7 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
       "--write-kubeconfig-mode=0600",
       ...t.k3s.extraArgs,
     ];
-    return { name, index, region: primaryRegion, zone, address, args, hostApiPort: t.target === "docker" ? apiPort + index : undefined };
+    return { name, index, region, zone, address, args, hostApiPort: t.target === "docker" ? apiPort + index : undefined };
   });
 
   return {

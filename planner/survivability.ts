@@ -1,77 +1,401 @@
 /**
- * Which failures the planned control plane survives, decided from the plan alone (pure).
+ * Which failures the planned control plane survives, decided from the plan alone (pure, no @pulumi import).
  *
- * Model: YugabyteDB keeps RF replicas of every tablet and RF masters, spread over the placement's fault domains as
- * evenly as the placement allows (never two replicas of a tablet on one node); a tablet or the master quorum survives
- * while a strict majority of its replicas survives. Kine survives while a replica outside the failed domain can reach a
- * live database endpoint; k3s survives while a server outside the failed domain is up.
+ * Model (documented in the README section "Fault tolerance"):
+ * - YugabyteDB runs RF masters, placed the way yugabyted places them: round robin over regions (primary first), then
+ *   over the zones of each region, then over the nodes of a zone. The master quorum survives while a strict majority
+ *   of the masters survives.
+ * - Every tablet has RF replicas, never two on one node, at least `minReplicas` in each placement block, and otherwise
+ *   spread by the cluster balancer: evenly over regions then zones with `region` fault tolerance, evenly over zones with
+ *   `zone`, and with no guarantee at all with `none`. The tablet verdict is the WORST CASE over every placement those
+ *   rules allow (an adversary puts as many replicas as it may on the lost nodes).
+ * - A Kine replica serves while it is outside the failed domain and its database endpoint is reachable: a node address
+ *   (docker: the zone-local node) is reachable while that node is up; a service / load-balancer name is reachable while
+ *   the database has quorum.
+ * - A k3s server serves while it is outside the failed domain and some Kine replica serves. The operator's endpoint is
+ *   the kubeconfig URL: on docker it is server 0's published port, so a loss of server 0 keeps the control plane but
+ *   moves the endpoint (verdict `degraded`); elsewhere it is a service / load-balancer name in front of all servers.
+ * - A `node` failure is the loss of one YugabyteDB node; Kine and k3s run beside the nodes, not on them.
+ *
+ * Scenarios: the loss of each node, zone and region, and — when RF tolerates f > 1 failures — of every combination of
+ * up to f of them. Nodes (zones, regions) that play no special role and sit in the same place are interchangeable in
+ * this model, so large combination sets are reduced to representatives; the verdicts stay exact.
  */
-import type { ClusterPlan } from "./plan";
+import type { FaultTolerance } from "../config/schema";
+import type { ClusterPlan, NodePlan } from "./plan";
 
 export type FailureKind = "node" | "zone" | "region";
+export const FAILURE_KINDS: readonly FailureKind[] = ["node", "zone", "region"];
+/** `survives`: everything keeps working as configured; `degraded`: the control plane works but the operator's endpoint moved. */
+export type Verdict = "survives" | "degraded" | "fails";
 
 export interface Scenario {
   readonly kind: FailureKind;
-  /** The node, zone or region lost. */
+  /** What is lost, `a + b` for combinations. */
   readonly lost: string;
+  readonly members: readonly string[];
+  /** Number of simultaneous failures (1 for a single node/zone/region). */
+  readonly size: number;
+  readonly verdict: Verdict;
+  /** The control plane keeps serving (verdict survives or degraded). */
   readonly survives: boolean;
+  /** YugabyteDB (master and tablet quorum) and at least one Kine replica with a reachable database survive. */
+  readonly datastoreSurvives: boolean;
   readonly reason: string;
-  readonly database: { readonly replicasLost: number; readonly replicationFactor: number; readonly quorum: boolean };
+  readonly database: {
+    readonly replicationFactor: number;
+    readonly mastersLost: number;
+    readonly masterQuorum: boolean;
+    /** Worst case over the placements the rules allow. */
+    readonly tabletReplicasLost: number;
+    readonly tabletQuorum: boolean;
+    readonly quorum: boolean;
+  };
   readonly kineReplicasLeft: number;
   readonly k3sServersLeft: number;
+  /** The kubeconfig's API endpoint: still answering, moved to another server's address, or gone. */
+  readonly apiEndpoint: "unchanged" | "moved" | "lost";
 }
 
 export interface FaultToleranceReport {
+  readonly requested: FaultTolerance;
+  /** Simultaneous failures RF tolerates: floor((RF - 1) / 2). */
+  readonly tolerates: number;
+  /** The whole control plane survives the loss of any one node / zone / region (verdict survives or degraded). */
   readonly survives: Readonly<Record<FailureKind, boolean>>;
+  /** The datastore (YugabyteDB + Kine) survives the loss of any one node / zone / region: what `faultTolerance` guarantees. */
+  readonly datastoreSurvives: Readonly<Record<FailureKind, boolean>>;
+  /** Largest k (up to `tolerates`, at least 1 evaluated) such that the control plane survives any k simultaneous losses. */
+  readonly survivesUpTo: Readonly<Record<FailureKind, number>>;
+  /** Nodes running a YugabyteDB master. */
+  readonly masters: readonly string[];
+  /** True when combination scenarios were reduced to representatives (the verdicts are exact either way). */
+  readonly reduced: boolean;
+  /**
+   * False when even the representatives had too many combinations for some size and only a greedy worst case was
+   * evaluated for it (single failures are always exhaustive; the greedy case is a strong but not proven bound).
+   */
+  readonly exhaustive: boolean;
   readonly scenarios: readonly Scenario[];
 }
 
-/** Most replicas of one tablet that can sit in one zone / region under the plan's placement. */
-function worstReplicasIn(plan: ClusterPlan, kind: FailureKind, lost: string): number {
-  const rf = plan.replicationFactor;
-  if (kind === "node") return 1;
-  const zonesWithNodes = [...new Set(plan.nodes.map((n) => n.zone))];
-  const perZone = Math.ceil(rf / zonesWithNodes.length);
-  if (kind === "zone") return Math.min(perZone, rf, plan.nodes.filter((n) => n.zone === lost).length);
-  const zonesInRegion = zonesWithNodes.filter((z) => plan.nodes.some((n) => n.zone === z && n.region === lost));
-  if (plan.faultTolerance === "region") {
-    // Region fault tolerance spreads replicas over regions first.
-    return Math.min(Math.ceil(rf / plan.regions.length), plan.nodes.filter((n) => n.region === lost).length);
+/** Combinations of one size above which interchangeable members are reduced to representatives. */
+const COMBINATION_LIMIT = 1000;
+
+/** The RF master nodes: round robin over regions (plan order, primary first), then zones, then nodes. */
+export function masterNodes(plan: ClusterPlan): NodePlan[] {
+  const byRegion = new Map<string, Map<string, NodePlan[]>>();
+  for (const n of plan.nodes) {
+    const zones = byRegion.get(n.region) ?? new Map<string, NodePlan[]>();
+    byRegion.set(n.region, zones);
+    zones.set(n.zone, [...(zones.get(n.zone) ?? []), n]);
   }
-  return Math.min(rf, zonesInRegion.length * perZone, plan.nodes.filter((n) => n.region === lost).length);
+  const want = Math.min(plan.replicationFactor, plan.nodes.length);
+  const regions = [...byRegion.values()].map((zones) => ({ zones: [...zones.values()], next: 0 }));
+  const picked: NodePlan[] = [];
+  while (picked.length < want) {
+    for (const r of regions) {
+      if (picked.length >= want) break;
+      // The next zone of this region (round robin) that still has an unpicked node.
+      for (let tries = 0; tries < r.zones.length; tries++) {
+        const zone = r.zones[r.next % r.zones.length];
+        r.next++;
+        const node = zone.find((n) => !picked.includes(n));
+        if (node) {
+          picked.push(node);
+          break;
+        }
+      }
+    }
+  }
+  return picked;
 }
 
-export function analyzeFaultTolerance(plan: ClusterPlan): FaultToleranceReport {
+interface ZoneSlot {
+  readonly zone: string;
+  readonly region: string;
+  readonly capacity: number;
+  readonly min: number;
+  readonly lost: number;
+  count: number;
+}
+
+/** Worst-case number of one tablet's replicas on the lost nodes, over every placement the balancer may choose. */
+const zoneSlotCache = new WeakMap<ClusterPlan, { slots: Omit<ZoneSlot, "lost" | "count">[]; zoneOf: Map<string, string> }>();
+
+function zoneSlots(plan: ClusterPlan) {
+  let cached = zoneSlotCache.get(plan);
+  if (!cached) {
+    const blocks = plan.yugabyte.placement;
+    const inPlacement = new Set(blocks.map((b) => `${b.region}/${b.zone}`));
+    const slots = new Map<string, Omit<ZoneSlot, "lost" | "count">>();
+    const zoneOf = new Map<string, string>();
+    for (const n of plan.nodes) {
+      if (blocks.length > 0 && !inPlacement.has(`${n.region}/${n.zone}`)) continue;
+      zoneOf.set(n.name, n.zone);
+      const s = slots.get(n.zone);
+      if (s) slots.set(n.zone, { ...s, capacity: s.capacity + 1 });
+      else slots.set(n.zone, { zone: n.zone, region: n.region, capacity: 1, min: blocks.find((b) => b.zone === n.zone)?.minReplicas ?? 0 });
+    }
+    cached = { slots: [...slots.values()], zoneOf };
+    zoneSlotCache.set(plan, cached);
+  }
+  return cached;
+}
+
+export function worstTabletReplicasLost(plan: ClusterPlan, lostNodes: ReadonlySet<string>): number {
+  const rf = plan.replicationFactor;
+  const { slots, zoneOf } = zoneSlots(plan);
+  const lostPerZone = new Map<string, number>();
+  for (const n of lostNodes) {
+    const z = zoneOf.get(n);
+    if (z !== undefined) lostPerZone.set(z, (lostPerZone.get(z) ?? 0) + 1);
+  }
+  const zs: ZoneSlot[] = slots.map((z) => ({ ...z, lost: lostPerZone.get(z.zone) ?? 0, count: 0 }));
+  let left = rf;
+  for (const z of zs) {
+    z.count = Math.min(z.min, z.capacity, left);
+    left -= z.count;
+  }
+  const gain = (z: ZoneSlot) => (z.count < z.lost ? 1 : 0);
+  const regionTotal = (r: string) => zs.filter((z) => z.region === r).reduce((a, z) => a + z.count, 0);
+  while (left > 0) {
+    let open = zs.filter((z) => z.count < z.capacity);
+    if (open.length === 0) break;
+    if (plan.faultTolerance === "region") {
+      const min = Math.min(...open.map((z) => regionTotal(z.region)));
+      open = open.filter((z) => regionTotal(z.region) === min);
+    }
+    if (plan.faultTolerance !== "none") {
+      // Evenly over zones (within the chosen regions): only the least-filled zones may take the next replica.
+      const byRegionMin = new Map<string, number>();
+      for (const z of open) byRegionMin.set(z.region, Math.min(byRegionMin.get(z.region) ?? Infinity, z.count));
+      const globalMin = Math.min(...open.map((z) => z.count));
+      open = open.filter((z) => z.count === (plan.faultTolerance === "region" ? byRegionMin.get(z.region) : globalMin));
+    }
+    const pick = open.reduce((best, z) => (gain(z) > gain(best) ? z : best), open[0]);
+    pick.count++;
+    left--;
+  }
+  return zs.reduce((a, z) => a + Math.min(z.count, z.lost), 0);
+}
+
+interface Domain {
+  readonly kind: FailureKind;
+  readonly name: string;
+  readonly nodes: readonly NodePlan[];
+  /** Interchangeability class; undefined = plays a special role, always kept. */
+  readonly cls?: string;
+}
+
+function combinations<T>(items: readonly T[], k: number): T[][] {
+  const out: T[][] = [];
+  const rec = (start: number, acc: T[]) => {
+    if (acc.length === k) {
+      out.push([...acc]);
+      return;
+    }
+    for (let i = start; i <= items.length - (k - acc.length); i++) rec(i + 1, [...acc, items[i]]);
+  };
+  rec(0, []);
+  return out;
+}
+
+function binomial(n: number, k: number): number {
+  let r = 1;
+  for (let i = 1; i <= k; i++) r = (r * (n - i + 1)) / i;
+  return r;
+}
+
+/** Keep every special domain and, per interchangeability class, the first k members. */
+function representatives(domains: readonly Domain[], k: number): Domain[] {
+  const seen = new Map<string, number>();
+  return domains.filter((d) => {
+    if (d.cls === undefined) return true;
+    const c = seen.get(d.cls) ?? 0;
+    seen.set(d.cls, c + 1);
+    return c < k;
+  });
+}
+
+export interface AnalyzeOptions {
+  /** Largest number of simultaneous failures to evaluate (default: what RF tolerates, at least 1). */
+  readonly maxSize?: number;
+}
+
+export function analyzeFaultTolerance(plan: ClusterPlan, options: AnalyzeOptions = {}): FaultToleranceReport {
   const rf = plan.replicationFactor;
   const majority = Math.floor(rf / 2) + 1;
-  const domains: { kind: FailureKind; lost: string; hit: (x: { name?: string; zone: string; region: string }) => boolean }[] = [
-    ...plan.nodes.map((n) => ({ kind: "node" as const, lost: n.name, hit: (x: { name?: string }) => x.name === n.name })),
-    ...[...new Set(plan.nodes.map((n) => n.zone))].map((z) => ({ kind: "zone" as const, lost: z, hit: (x: { zone: string }) => x.zone === z })),
-    ...plan.regions.map((r) => ({ kind: "region" as const, lost: r.name, hit: (x: { region: string }) => x.region === r.name })),
-  ];
-  const scenarios = domains.map(({ kind, lost, hit }): Scenario => {
-    const replicasLost = worstReplicasIn(plan, kind, lost);
-    const quorum = rf - replicasLost >= majority;
-    const deadNodes = new Set(plan.nodes.filter((n) => hit(n)).map((n) => n.address));
-    // A node failure takes out a YugabyteDB node only; Kine and k3s run beside it, not on it.
-    const roleHit = (x: { zone: string; region: string }) => kind !== "node" && hit(x);
-    const kineLeft = plan.kine.replicas.filter((k) => !roleHit(k) && !deadNodes.has(k.database.host)).length;
-    const k3sLeft = plan.k3s.servers.filter((s) => !roleHit(s)).length;
+  const tolerates = Math.floor((rf - 1) / 2);
+  const masters = masterNodes(plan);
+  const masterNames = new Set(masters.map((m) => m.name));
+  const nodeByAddress = new Map(plan.nodes.map((n) => [n.address, n]));
+  const kineHosts = new Set(plan.kine.replicas.map((k) => nodeByAddress.get(k.database.host)?.name).filter((x): x is string => !!x));
+
+  // The operator's endpoint: on docker the kubeconfig URL is one server's published port; elsewhere a name in front of all.
+  const apiPort = Number(new URL(plan.k3s.apiUrl).port || 443);
+  const endpointServer = plan.k3s.servers.find((s) => s.hostApiPort !== undefined && s.hostApiPort === apiPort);
+  /** Host part of the kubeconfig URL (IPv6 keeps its brackets). */
+  const hostOf = new URL(plan.k3s.apiUrl).hostname;
+
+  const zoneNames = [...new Set(plan.nodes.map((n) => n.zone))];
+  const special = (nodes: readonly NodePlan[]) => nodes.some((n) => masterNames.has(n.name) || kineHosts.has(n.name) || n.index === 0);
+  const roleIn = (zone: string) => plan.kine.replicas.some((k) => k.zone === zone) || plan.k3s.servers.some((s) => s.zone === zone);
+  const domains: Record<FailureKind, Domain[]> = {
+    node: plan.nodes.map((n) => ({ kind: "node", name: n.name, nodes: [n], cls: special([n]) ? undefined : `${n.region}/${n.zone}` })),
+    zone: zoneNames.map((z) => {
+      const nodes = plan.nodes.filter((n) => n.zone === z);
+      return { kind: "zone", name: z, nodes, cls: special(nodes) || roleIn(z) ? undefined : `${nodes[0].region}/${nodes.length}` };
+    }),
+    region: plan.regions.map((r) => ({ kind: "region", name: r.name, nodes: plan.nodes.filter((n) => n.region === r.name), cls: undefined })),
+  };
+
+  let reduced = false;
+  let exhaustive = true;
+  const evaluate = (kind: FailureKind, lost: readonly Domain[]): Scenario => {
+    const lostNodes = new Set(lost.flatMap((d) => d.nodes.map((n) => n.name)));
+    const lostZones = new Set(kind === "zone" ? lost.map((d) => d.name) : []);
+    const lostRegions = new Set(kind === "region" ? lost.map((d) => d.name) : []);
+    const roleHit = (x: { zone: string; region: string }) => lostZones.has(x.zone) || lostRegions.has(x.region);
+
+    const mastersLost = masters.filter((m) => lostNodes.has(m.name)).length;
+    const masterQuorum = masters.length - mastersLost >= Math.floor(masters.length / 2) + 1;
+    const tabletReplicasLost = worstTabletReplicasLost(plan, lostNodes);
+    const tabletQuorum = rf - tabletReplicasLost >= majority;
+    const quorum = masterQuorum && tabletQuorum;
+
+    const kineUp = plan.kine.replicas.filter((k) => !roleHit(k));
+    const kineServing = kineUp.filter((k) => {
+      const node = nodeByAddress.get(k.database.host);
+      return quorum && (node === undefined || !lostNodes.has(node.name));
+    });
+    const datastoreSurvives = quorum && kineServing.length > 0;
+    const k3sUp = plan.k3s.servers.filter((s) => !roleHit(s));
+    const k3sServing = datastoreSurvives ? k3sUp : [];
+    const survivesCp = k3sServing.length > 0;
+    const apiEndpoint: Scenario["apiEndpoint"] = !survivesCp
+      ? "lost"
+      : endpointServer && !k3sServing.includes(endpointServer)
+        ? "moved"
+        : "unchanged";
+    const verdict: Verdict = !survivesCp ? "fails" : apiEndpoint === "moved" ? "degraded" : "survives";
+
     const reasons: string[] = [];
-    if (!quorum) reasons.push(`YugabyteDB loses ${replicasLost} of ${rf} replicas (needs ${majority} left)`);
-    if (kineLeft === 0) reasons.push("no Kine replica left with a reachable database");
-    if (k3sLeft === 0) reasons.push("no k3s server left");
-    const survives = quorum && kineLeft > 0 && k3sLeft > 0;
+    if (!masterQuorum) reasons.push(`YugabyteDB master quorum lost (${mastersLost} of ${masters.length} masters down, needs ${Math.floor(masters.length / 2) + 1})`);
+    if (!tabletQuorum) reasons.push(`YugabyteDB tablets can lose ${tabletReplicasLost} of ${rf} replicas (needs ${majority} left)`);
+    if (quorum && kineServing.length === 0) {
+      reasons.push(
+        kineUp.length === 0
+          ? "no Kine replica left outside the failed domain"
+          : `no Kine replica left with a reachable database (${kineUp.map((k) => `${k.name} -> ${k.database.host}`).join(", ")} down)`,
+      );
+    } else if (!quorum) reasons.push("so Kine has no database");
+    if (datastoreSurvives && k3sUp.length === 0) reasons.push("no k3s server left outside the failed domain");
+    const db = `masters ${masters.length - mastersLost}/${masters.length}, tablets >= ${rf - tabletReplicasLost}/${rf}`;
+    let reason: string;
+    if (verdict === "fails") reason = reasons.join("; ");
+    else {
+      reason = `${db}; Kine ${kineServing.map((k) => k.name).join(",")}; k3s ${k3sServing.map((s) => s.name).join(",")}`;
+      if (apiEndpoint === "moved" && endpointServer) {
+        const alt = k3sServing.find((s) => s.hostApiPort !== undefined);
+        reason += `; the kubeconfig endpoint ${plan.k3s.apiUrl} (${endpointServer.name}) is down: the control plane keeps running${
+          alt?.hostApiPort ? ` and answers on ${alt.name}'s https://${hostOf}:${alt.hostApiPort} — point the kubeconfig there` : ""
+        }`;
+      } else if (!endpointServer && plan.target !== "docker") reason += `; API ${plan.k3s.apiAddress} answers through a surviving server`;
+    }
     return {
       kind,
-      lost,
-      survives,
-      reason: survives ? `quorum ${rf - replicasLost}/${rf}, ${kineLeft} Kine, ${k3sLeft} k3s left` : reasons.join("; "),
-      database: { replicasLost, replicationFactor: rf, quorum },
-      kineReplicasLeft: kineLeft,
-      k3sServersLeft: k3sLeft,
+      lost: lost.map((d) => d.name).join(" + "),
+      members: lost.map((d) => d.name),
+      size: lost.length,
+      verdict,
+      survives: survivesCp,
+      datastoreSurvives,
+      reason,
+      database: { replicationFactor: rf, mastersLost, masterQuorum, tabletReplicasLost, tabletQuorum, quorum },
+      kineReplicasLeft: kineServing.length,
+      k3sServersLeft: k3sServing.length,
+      apiEndpoint,
     };
-  });
-  const all = (k: FailureKind) => scenarios.filter((s) => s.kind === k).every((s) => s.survives);
-  return { survives: { node: all("node"), zone: all("zone"), region: plan.regions.length > 1 && all("region") }, scenarios };
+  };
+
+  /** Too many combinations even after reduction: an adversary adds, k times, the domain that hurts most. */
+  const damage = (s: Scenario) =>
+    (s.survives ? 0 : 1e6) + (s.datastoreSurvives ? 0 : 1e5) + (s.database.quorum ? 0 : 1e4) + 100 * (s.database.mastersLost + s.database.tabletReplicasLost) - s.kineReplicasLeft - s.k3sServersLeft;
+  const greedyWorst = (kind: FailureKind, pool: readonly Domain[], k: number): Scenario => {
+    const chosen: Domain[] = [];
+    let worst = evaluate(kind, []);
+    for (let i = 0; i < k; i++) {
+      let best: { d: Domain; s: Scenario } | undefined;
+      for (const d of pool) {
+        if (chosen.includes(d)) continue;
+        const s = evaluate(kind, [...chosen, d]);
+        if (!best || damage(s) > damage(best.s)) best = { d, s };
+      }
+      if (!best) break;
+      chosen.push(best.d);
+      worst = best.s;
+    }
+    return { ...worst, reason: `${worst.reason} (greedy worst case of ${binomial(pool.length, k).toExponential(1)} combinations)` };
+  };
+
+  const scenarios: Scenario[] = [];
+  const survivesUpTo: Record<FailureKind, number> = { node: 0, zone: 0, region: 0 };
+  for (const kind of FAILURE_KINDS) {
+    const all = domains[kind];
+    let upTo = 0;
+    for (let k = 1; k <= Math.min(Math.max(1, tolerates), options.maxSize ?? Infinity); k++) {
+      // Losing every domain of a kind is losing everything: only listed for single failures (e.g. the only region).
+      if (k > 1 && k >= all.length) break;
+      let pool = all;
+      if (binomial(all.length, k) > COMBINATION_LIMIT) {
+        pool = representatives(all, k);
+        reduced = true;
+      }
+      const batch =
+        binomial(pool.length, k) <= COMBINATION_LIMIT ? combinations(pool, k).map((c) => evaluate(kind, c)) : [greedyWorst(kind, pool, k)];
+      if (batch.length === 1 && k > 1 && binomial(pool.length, k) > COMBINATION_LIMIT) exhaustive = false;
+      for (const s of batch) scenarios.push(s);
+      if (upTo === k - 1 && batch.every((s) => s.survives)) upTo = k;
+    }
+    survivesUpTo[kind] = upTo;
+  }
+  const singles = (kind: FailureKind) => scenarios.filter((s) => s.kind === kind && s.size === 1);
+  const survives = Object.fromEntries(FAILURE_KINDS.map((k) => [k, singles(k).every((s) => s.survives)])) as Record<FailureKind, boolean>;
+  const datastoreSurvives = Object.fromEntries(FAILURE_KINDS.map((k) => [k, singles(k).every((s) => s.datastoreSurvives)])) as Record<FailureKind, boolean>;
+  return { requested: plan.faultTolerance, tolerates, survives, datastoreSurvives, survivesUpTo, masters: masters.map((m) => m.name), reduced, exhaustive, scenarios };
 }
+
+/**
+ * What `faultTolerance: zone|region` guarantees, checked on the plan: the DATASTORE (YugabyteDB master and tablet
+ * quorum, and at least one Kine replica with a reachable database) survives the loss of any one zone (region). k3s
+ * servers hold no state — the report says whether the whole control plane survives, the config check does not demand it.
+ * Returns problem lines for ConfigError (`yb-k3s:faultTolerance: ...`).
+ */
+export function faultToleranceProblems(report: FaultToleranceReport): string[] {
+  if (report.requested === "none") return [];
+  const kind: FailureKind = report.requested;
+  return report.scenarios
+    .filter((s) => s.kind === kind && s.size === 1 && !s.datastoreSurvives)
+    .map(
+      (s) =>
+        `yb-k3s:faultTolerance: '${kind}' requires the datastore (YugabyteDB and Kine) to survive the loss of any one ${kind}, but losing ${kind} '${s.lost}' fails: ${s.reason}`,
+    );
+}
+
+const capList = (xs: string[], max: number) => (xs.length <= max ? xs : [...xs.slice(0, max), `... and ${xs.length - max} more`]);
+
+/** A small, secret-free summary for stack outputs. */
+export function faultToleranceSummary(report: FaultToleranceReport) {
+  return {
+    requested: report.requested,
+    tolerates: report.tolerates,
+    survives: report.survives,
+    datastoreSurvives: report.datastoreSurvives,
+    survivesUpTo: report.survivesUpTo,
+    masters: report.masters,
+    scenarios: report.scenarios.length,
+    notSurviving: capList(report.scenarios.filter((s) => s.verdict !== "survives").map((s) => `${s.verdict}: lose ${s.kind} ${s.lost}`), 20),
+  };
+}
+export type FaultToleranceSummary = ReturnType<typeof faultToleranceSummary>;

@@ -28,7 +28,7 @@ export const validTopology: fc.Arbitrary<TopologyInput> = fc
     const nodes = rs.reduce((n, r) => n + r.zones.length * r.nodesPerZone, 0);
     const rf = [5, 3, 1].find((x) => x <= nodes && x <= zones) ?? 1;
     const { ysql_sequence_cache_minval: _dropped, ...flags } = userFlags;
-    return {
+    const candidate = {
       target,
       faultTolerance: rf >= 3 ? ("zone" as const) : ("none" as const),
       replicationFactor: rf,
@@ -38,6 +38,13 @@ export const validTopology: fc.Arbitrary<TopologyInput> = fc
       yugabyte: { tserverFlags: flags },
       ...(target === "kubernetes" ? { kubernetes: { context: "test" } } : {}),
     } satisfies TopologyInput;
+    // Zone fault tolerance is only accepted where the datastore survives any zone (e.g. Kine replicas in 2+ zones).
+    try {
+      parseTopology(candidate);
+      return candidate;
+    } catch {
+      return { ...candidate, faultTolerance: "none" as const };
+    }
   });
 
 export const planOf = (input: TopologyInput, stack = "test"): ClusterPlan => buildPlan({ project: "yb-k3s", stack, topology: parseTopology(input) });
