@@ -80,10 +80,13 @@ describe(`our Kine schema under stock Kine ${KINE_VERSION}`, { timeout: 180_000 
     } finally {
       client.close();
     }
+    // Errors while serving, read before stopping: a shutdown may log a benign "database is closed" race.
+    const servingErrors = [kine.grep(/^ERRO/)];
     await kine.stop();
     // Restarting runs the schema statements again: still nothing changes.
     const again = await startKine({ pg: server(), database: db, name: "kine-kept-restart" });
     kines.push(again);
+    servingErrors.push(again.grep(/^ERRO/));
     await again.stop();
 
     expect(await kineIndexDefinitions(server(), db)).toEqual(before);
@@ -92,10 +95,8 @@ describe(`our Kine schema under stock Kine ${KINE_VERSION}`, { timeout: 180_000 
     // Kine created no table of its own either.
     const tables = await query(server(), db, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1;");
     expect(tables.map(([t]) => t)).toEqual(["kine"]);
-    for (const k of [kine, again]) {
-      expect(k.logs()).toContain("Database tables and indexes are up to date");
-      expect(k.grep(/^ERRO/)).toEqual([]);
-    }
+    for (const k of [kine, again]) expect(k.logs()).toContain("Database tables and indexes are up to date");
+    expect(servingErrors).toEqual([[], []]);
   });
 
   it("contrast: on an empty server Kine creates its database and the upstream shape (no covering index)", async () => {
