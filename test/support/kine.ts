@@ -119,6 +119,8 @@ export interface StartKineOptions {
   readonly readyTimeoutMs?: number;
   /** Extra environment (e.g. KINE_DEBUG); the command line is always exactly kineArgs(...). */
   readonly env?: NodeJS.ProcessEnv;
+  /** A DSN of the program's own (e.g. the passfile form the Docker target renders); default: trust-auth DSN. */
+  readonly dsn?: string;
 }
 
 /** Start stock Kine with `kineArgs({ dsn: kineDsn(...) })` on loopback and wait until it serves the etcd API. */
@@ -133,7 +135,7 @@ export async function startKine(o: StartKineOptions): Promise<KineProcess> {
     const port = await freePort(LISTEN_HOST);
     let metricsPort = await freePort(LISTEN_HOST);
     for (let i = 0; i < 5 && metricsPort === port; i++) metricsPort = await freePort(LISTEN_HOST);
-    const dsn = kineDsn({ host: o.pg.host, port: o.pg.port, database: o.database, user: o.pg.user, sslmode: "disable" }, "trust-auth-unused");
+    const dsn = o.dsn ?? kineDsn({ host: o.pg.host, port: o.pg.port, database: o.database, user: o.pg.user, sslmode: "disable" }, "trust-auth-unused");
     const args = kineArgs({ dsn, listenHost: LISTEN_HOST, listenPort: port, metricsHost: LISTEN_HOST, metricsPort });
 
     const child = spawn(KINE_BIN, args, {
