@@ -229,12 +229,7 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
   // yb-admin find the leader. We list the first node of each zone (bounded by 2*RF-1 to keep commands short).
   const masterAddresses = nodes.filter((n) => n.ordinal === 0).slice(0, 2 * t.replicationFactor - 1).map((n) => `${n.address}:${ports.masterRpc}`);
 
-  const allZones = t.regions.flatMap((r) => r.zones.map((zone) => ({ cloud, region: r.name, zone })));
-  const placement: PlacementBlock[] =
-    t.faultTolerance === "zone" && allZones.length === t.replicationFactor
-      ? allZones.map((b) => ({ ...b, minReplicas: 1 }))
-      : allZones.map((b) => ({ ...b }));
-  const preferredLeaders: PlacementBlock[] = t.regions.length > 1 ? allZones.filter((b) => b.region === primaryRegion) : [];
+  const { placement, preferredLeaders } = planPlacement(t, cloud, primaryRegion);
 
   const primary = t.regions.find((r) => r.name === primaryRegion) as Topology["regions"][number];
   const dialect: SqlDialect = "yugabytedb";
@@ -320,6 +315,61 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
   };
 }
 
-/** `yb-admin` placement string: `c.r.z[:min],...`. */
+/**
+ * `yb-admin modify_placement_info` string: `c.r.z:min,...`. yb-admin defaults an omitted count to 1 and rejects a
+ * placement whose counts add up to more than the replication factor, so the count is always explicit.
+ */
 export const renderPlacement = (blocks: readonly PlacementBlock[]): string =>
-  blocks.map((b) => `${b.cloud}.${b.region}.${b.zone}${b.minReplicas !== undefined ? `:${b.minReplicas}` : ""}`).join(",");
+  blocks.map((b) => `${b.cloud}.${b.region}.${b.zone}:${b.minReplicas ?? 1}`).join(",");
+
+/** Hand out `count` items round robin over buckets with capacities; returns how many each bucket got. */
+export function distribute(count: number, capacities: readonly number[]): number[] {
+  const out = capacities.map(() => 0);
+  let left = count;
+  while (left > 0) {
+    let placed = false;
+    for (let i = 0; i < capacities.length && left > 0; i++) {
+      if (out[i] < capacities[i]) {
+        out[i]++;
+        left--;
+        placed = true;
+      }
+    }
+    if (!placed) break;
+  }
+  return out;
+}
+
+/**
+ * Where the RF replicas of every tablet go (placement blocks with explicit minimum counts adding up to RF) and where
+ * leaders prefer to live.
+ * - zone / none: replicas round robin over zones (primary region first), never more in a zone than it has nodes.
+ * - region: replicas round robin over regions first (primary first), so no region holds a majority (RF 3 over 3
+ *   regions = one replica per region; RF 5 = 2/2/1), then over that region's zones.
+ * Preferred leaders (multi-region): the primary region's blocks, so Kine's writes commit with a leader nearby.
+ */
+export function planPlacement(t: Topology, cloud: string, primaryRegion: string): { placement: PlacementBlock[]; preferredLeaders: PlacementBlock[] } {
+  const ordered = [...t.regions].sort((a, b) => (a.name === primaryRegion ? -1 : b.name === primaryRegion ? 1 : 0));
+  const rf = t.replicationFactor;
+  const placement: PlacementBlock[] = [];
+  if (t.faultTolerance === "region") {
+    const perRegion = distribute(rf, ordered.map((r) => r.zones.length * r.nodesPerZone));
+    ordered.forEach((r, i) => {
+      const perZone = distribute(perRegion[i], r.zones.map(() => r.nodesPerZone));
+      r.zones.forEach((zone, j) => {
+        if (perZone[j] > 0) placement.push({ cloud, region: r.name, zone, minReplicas: perZone[j] });
+      });
+    });
+  } else {
+    // Interleave zones across regions (a1, b1, a2, b2, ...) so a multi-region zone-FT layout still spreads.
+    const zones: { region: string; zone: string; capacity: number }[] = [];
+    for (let j = 0; j < Math.max(...ordered.map((r) => r.zones.length)); j++)
+      for (const r of ordered) if (j < r.zones.length) zones.push({ region: r.name, zone: r.zones[j], capacity: r.nodesPerZone });
+    const perZone = distribute(rf, zones.map((z) => z.capacity));
+    zones.forEach((z, i) => {
+      if (perZone[i] > 0) placement.push({ cloud, region: z.region, zone: z.zone, minReplicas: perZone[i] });
+    });
+  }
+  const preferredLeaders = t.regions.length > 1 ? placement.filter((b) => b.region === primaryRegion).map((b) => ({ cloud: b.cloud, region: b.region, zone: b.zone })) : [];
+  return { placement, preferredLeaders };
+}

@@ -7,7 +7,7 @@
  *   the processes are spawned with that user's uid/gid, which is what `su postgres` would do without a shell to quote for.
  * - Every wait is bounded; the server is stopped on `stop()` and, as a last resort, when the Node process exits.
  */
-import { execFile, execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
