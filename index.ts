@@ -8,3 +8,5 @@ export const kineEndpoint = outputs.kineEndpoint;
 export const ysqlConnectionString = outputs.ysqlConnectionString;
 export const uiUrl = outputs.uiUrl;
 export const topology = outputs.topology;
+export const instanceIds = outputs.instanceIds;
+export const accessHints = outputs.accessHints;

@@ -11,6 +11,8 @@ export interface StackOutputs {
   readonly ysqlConnectionString: pulumi.Output<string>;
   readonly uiUrl: pulumi.Output<string>;
   readonly topology: TopologySummary;
+  readonly instanceIds: pulumi.Output<{ yugabyte: string[]; kine: string[]; k3s: string[] }>;
+  readonly accessHints: pulumi.Output<string[]>;
 }
 
 export function program(): StackOutputs {
@@ -24,5 +26,7 @@ export function program(): StackOutputs {
     ysqlConnectionString: cp.ysqlConnectionString,
     uiUrl: cp.uiUrl,
     topology: cp.summary,
+    instanceIds: cp.instanceIds,
+    accessHints: cp.accessHints,
   };
 }

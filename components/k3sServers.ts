@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan } from "../planner/plan";
 import type { K3sPki } from "./k3sPki";
 import { unsupportedTarget, type Platform } from "./platform";
+import { buildK3sAws } from "./k3sServers.aws";
 import { buildK3sDocker } from "./k3sServers.docker";
 
 export interface K3sServersArgs {
@@ -31,6 +32,9 @@ export class K3sServers extends pulumi.ComponentResource {
     switch (args.platform.kind) {
       case "docker":
         built = buildK3sDocker(this, name, args, args.platform);
+        break;
+      case "aws":
+        built = buildK3sAws(this, name, args, args.platform);
         break;
       default:
         unsupportedTarget("K3sServers", args.platform.kind);

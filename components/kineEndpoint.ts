@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan } from "../planner/plan";
 import { unsupportedTarget, type Platform } from "./platform";
+import { buildKineAws } from "./kineEndpoint.aws";
 import { buildKineDocker } from "./kineEndpoint.docker";
 
 export interface KineEndpointArgs {
@@ -31,6 +32,9 @@ export class KineEndpoint extends pulumi.ComponentResource {
     switch (args.platform.kind) {
       case "docker":
         built = buildKineDocker(this, name, args, args.platform);
+        break;
+      case "aws":
+        built = buildKineAws(this, name, args, args.platform);
         break;
       default:
         unsupportedTarget("KineEndpoint", args.platform.kind);

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan } from "../planner/plan";
 import { unsupportedTarget, type Platform } from "./platform";
+import { buildYugabyteAws } from "./yugabyteCluster.aws";
 import { buildYugabyteDocker } from "./yugabyteCluster.docker";
 
 export interface YugabyteClusterArgs {
@@ -44,6 +45,9 @@ export class YugabyteCluster extends pulumi.ComponentResource {
     switch (args.platform.kind) {
       case "docker":
         built = buildYugabyteDocker(this, name, args, args.platform);
+        break;
+      case "aws":
+        built = buildYugabyteAws(this, name, args, args.platform);
         break;
       default:
         unsupportedTarget("YugabyteCluster", args.platform.kind);

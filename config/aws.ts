@@ -13,5 +13,9 @@ export const AwsConfig = z.strictObject({
   k3sApiAllowedCidrs: z.array(cidr).default([]),
   /** Make the k3s API load balancer internet-facing (requires k3sApiAllowedCidrs). */
   publicK3sApi: z.boolean().default(false),
+  /** Root volume (gp3, encrypted) of every instance. */
+  rootVolumeGiB: z.number().int().min(16, "must be at least 16 GiB").max(1024).default(30),
+  /** One NAT gateway per AZ (egress survives an AZ loss) or a single one in the first AZ (cheaper). */
+  natGatewayPerZone: z.boolean().default(true),
 });
 export type AwsConfig = z.infer<typeof AwsConfig>;

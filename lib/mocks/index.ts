@@ -1,3 +1,4 @@
 import "./common";
 import "./docker";
+import "./aws";
 export { resourceStates, callResults } from "./registry";
