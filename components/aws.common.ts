@@ -143,12 +143,14 @@ export interface InstanceArgs {
   readonly role: string;
   readonly hostName: string;
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+  /** Ignore later user-data changes (database nodes: an in-place update would stop them all at once). */
+  readonly ignoreUserDataChanges?: boolean;
 }
 
 /**
  * An EC2 instance the way every role wants it: private subnet of its AZ, fixed private IP, no public IP, no key pair
  * (SSM Session Manager only), IMDSv2 required with a hop limit of 1, encrypted gp3 root volume.
- * A newer AMI does not replace running database nodes (`ignoreChanges: ami`); roll nodes deliberately.
+ * A newer AMI does not replace running instances (`ignoreChanges: ami`); roll them deliberately.
  */
 export function ec2Instance(parent: pulumi.Resource, name: string, a: InstanceArgs): aws.ec2.Instance {
   return new aws.ec2.Instance(
@@ -169,7 +171,7 @@ export function ec2Instance(parent: pulumi.Resource, name: string, a: InstanceAr
       tags: awsTags(a.plan, a.role, a.hostName),
       volumeTags: awsTags(a.plan, a.role, `${a.hostName}-root`),
     },
-    { parent, provider: a.network.provider, dependsOn: a.dependsOn, ignoreChanges: ["ami"] },
+    { parent, provider: a.network.provider, dependsOn: a.dependsOn, ignoreChanges: a.ignoreUserDataChanges ? ["ami", "userData"] : ["ami"] },
   );
 }
 

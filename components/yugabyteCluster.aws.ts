@@ -51,6 +51,7 @@ export function buildYugabyteAws(parent: pulumi.ComponentResource, name: string,
       role: "yugabyte",
       hostName: node.name,
       dependsOn: node.index === 0 ? params : [],
+      ignoreUserDataChanges: true,
     });
     new aws.ec2.VolumeAttachment(`${node.name}-data-attachment`, { deviceName: "/dev/sdf", volumeId: volume.id, instanceId: instance.id, stopInstanceBeforeDetaching: true }, o);
     instances.push(instance);

@@ -7,6 +7,7 @@ import { cidr, dnsLabel, flagValue } from "./common";
 import { DockerConfig } from "./docker";
 import { KubernetesConfig } from "./kubernetes";
 import { AwsConfig } from "./aws";
+import { cidrsOverlap, parseCidr } from "../planner/cidr";
 import { FLAG_NAME, REQUIRED_TSERVER_FLAGS } from "../planner/flags";
 import { K3S_VERSION, KINE_VERSION, YUGABYTE_BUILD, YUGABYTE_VERSION, versionPatterns } from "../planner/versions";
 
@@ -129,6 +130,19 @@ export const ConfigSchema = z
           if (!zname.startsWith(r.name)) issue(["regions", i, "zones", j], `must be an availability zone of ${r.name} such as ${r.name}a; got '${zname}'`);
         });
         if (r.cidr === undefined) issue(["regions", i, "cidr"], "is required on the aws target (the VPC CIDR of this region)");
+        else {
+          const prefix = parseCidr(r.cidr).prefix;
+          if (prefix < 16 || prefix > 20) issue(["regions", i, "cidr"], `must be a /16 to /20 VPC CIDR (one /20../24 private subnet per zone with room for fixed addresses); got /${prefix}`);
+        }
+        if (r.zones.length > 6) issue(["regions", i, "zones"], `at most 6 availability zones per region on the aws target; got ${r.zones.length}`);
+      });
+      // Regions are peered: their VPC CIDRs must not overlap (routes would be ambiguous, peering is refused).
+      c.regions.forEach((b, j) => {
+        for (let i = 0; i < j; i++) {
+          const a = c.regions[i];
+          if (a.cidr !== undefined && b.cidr !== undefined && cidrsOverlap(a.cidr, b.cidr))
+            issue(["regions", j, "cidr"], `${b.cidr} of region '${b.name}' overlaps ${a.cidr} of region '${a.name}'; peered VPC CIDRs must not overlap`);
+        }
       });
       if (c.cloud !== undefined && c.cloud !== "aws") issue(["cloud"], "is always 'aws' on the aws target (remove the key)");
       if (c.aws?.publicK3sApi && c.aws.k3sApiAllowedCidrs.length === 0) issue(["aws", "k3sApiAllowedCidrs"], "must list allowed CIDRs when publicK3sApi is true");

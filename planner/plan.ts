@@ -178,12 +178,17 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
 
   const extraFlags: Record<string, string> = {};
   if (t.faultTolerance === "region") {
-    // Multi-region: RPCs cross a WAN; give leader leases and heartbeats room (YugabyteDB multi-DC guidance).
+    // Multi-region: RPCs cross a WAN; give leader leases and heartbeats room (YugabyteDB multi-DC guidance). Masters
+    // run Raft across regions too, so they get the same setting.
     extraFlags.leader_failure_max_missed_heartbeat_periods = "10";
   }
   const tserverFlags = mergeTserverFlags(t.yugabyte.tserverFlags, extraFlags);
   const masterFlags: FlagMap = Object.freeze(
-    Object.fromEntries(Object.entries(t.yugabyte.masterFlags).map(([k, v]) => [k, stringifyFlag(v)]).sort(([a], [b]) => a.localeCompare(b))),
+    Object.fromEntries(
+      Object.entries({ ...extraFlags, ...t.yugabyte.masterFlags })
+        .map(([k, v]) => [k, stringifyFlag(v)])
+        .sort(([a], [b]) => a.localeCompare(b)),
+    ),
   );
 
   // Nodes: zone by zone, region by region; node 0 (first zone of the primary region) is the join target.

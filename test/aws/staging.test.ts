@@ -90,7 +90,7 @@ describe("staging: user data", () => {
     const instances = ofType(r, T.instance);
     expect(instances.length).toBe(r.plan.nodes.length + r.plan.kine.replicas.length + r.plan.k3s.servers.length);
     for (const i of instances) expect(cloudInitProblems(userDataOf(i)), i.name).toBe("");
-  });
+  }, 120_000);
 
   it("every shell script in user data passes `shellcheck -S error`", () => {
     let scripts = 0;
@@ -101,7 +101,7 @@ describe("staging: user data", () => {
           expect(shellcheckProblems(f.content), `${i.name}:${f.path}`).toBe("");
         }
     expect(scripts).toBeGreaterThanOrEqual(ofType(r, T.instance).length * 2);
-  });
+  }, 120_000);
 
   it("contains no generated secret: passwords, token and private keys stay in SSM", () => {
     const secrets = ofType(r, T.password).map((p) => mockSecret(p.name, Number(p.inputs.length)));
