@@ -130,6 +130,29 @@ export function privateAlias(parent: pulumi.Resource, name: string, p: AwsPlatfo
   );
 }
 
+/**
+ * A failover pair on one private name: PRIMARY -> the primary region's load balancer, SECONDARY -> the standby's.
+ * Route 53 answers with the secondary while the primary alias has no healthy target (evaluateTargetHealth), so the
+ * name moves without a deploy when the primary region's API is gone.
+ */
+export function privateFailoverAlias(parent: pulumi.Resource, name: string, p: AwsPlatform, fqdn: string, primaryLb: aws.lb.LoadBalancer, secondaryLb: aws.lb.LoadBalancer): aws.route53.Record[] {
+  const o = { parent, provider: p.regions[p.primaryRegion].provider };
+  const record = (role: "PRIMARY" | "SECONDARY", lb: aws.lb.LoadBalancer) =>
+    new aws.route53.Record(
+      `${name}-dns-${role.toLowerCase()}`,
+      {
+        zoneId: p.privateZone.zoneId,
+        name: fqdn,
+        type: "A",
+        setIdentifier: role.toLowerCase(),
+        failoverRoutingPolicies: [{ type: role }],
+        aliases: [{ name: lb.dnsName, zoneId: lb.zoneId, evaluateTargetHealth: true }],
+      },
+      o,
+    );
+  return [record("PRIMARY", primaryLb), record("SECONDARY", secondaryLb)];
+}
+
 export interface InstanceArgs {
   readonly plan: ClusterPlan;
   readonly network: AwsRegionNetwork;
@@ -175,7 +198,10 @@ export function ec2Instance(parent: pulumi.Resource, name: string, a: InstanceAr
   );
 }
 
-/** A SecureString (or String) parameter under the stack's tree, encrypted with the account's `aws/ssm` key. */
+/**
+ * A SecureString (or String) parameter under the stack's tree, encrypted with the account's `aws/ssm` key, in `region`
+ * (default: the primary region; control-plane secrets get a copy in each control-plane region).
+ */
 export function ssmParameter(
   parent: pulumi.Resource,
   name: string,
@@ -184,6 +210,7 @@ export function ssmParameter(
   parameterName: string,
   value: pulumi.Input<string>,
   secure = true,
+  region = p.ssmRegion,
 ): aws.ssm.Parameter {
   return new aws.ssm.Parameter(
     name,
@@ -194,9 +221,19 @@ export function ssmParameter(
       tier: "Standard",
       tags: awsTags(plan, "secret"),
     },
-    { parent, provider: p.regions[p.ssmRegion].provider },
+    { parent, provider: p.regions[region].provider },
   );
 }
+
+/** The private DNS names of a control-plane region's load balancers (from the plan). */
+export function endpointNames(plan: ClusterPlan, region: string): { ysql: string; kine: string; k3s: string } {
+  const names = plan.endpointNames?.[region];
+  if (!names) throw new Error(`plan has no endpoint names for region ${region} (not a control-plane region of an aws plan)`);
+  return names;
+}
+
+/** Resource-name suffix for a control-plane region: none for the primary (stable names), `-<region>` otherwise. */
+export const regionSuffix = (p: AwsPlatform, region: string): string => (region === p.primaryRegion ? "" : `-${region}`);
 
 /** Hints for reaching hosts that have no public address and no SSH. */
 export function awsAccessHints(plan: ClusterPlan, p: AwsPlatform, k3sInstanceIds: pulumi.Output<string[]>, yugabyteInstanceIds: pulumi.Output<string[]>): pulumi.Output<string[]> {

@@ -27,6 +27,10 @@ export interface RegionNetworkArgs {
   readonly config: AwsConfig;
   /** CIDRs of the other regions' VPCs (peered): admitted on the database ports only. */
   readonly peerCidrs: readonly string[];
+  /** Whether Kine and k3s run here (the primary region, or the standby region). */
+  readonly controlPlane: boolean;
+  /** CIDRs of the other control-plane regions: their k3s servers reach this region's servers (kubelet, VXLAN, API). */
+  readonly controlPlanePeerCidrs: readonly string[];
 }
 
 /** One region: provider, VPC, subnets, NAT, routes, security groups and the AMI lookup. */
@@ -131,9 +135,9 @@ export class RegionNetwork extends pulumi.ComponentResource {
     egress("database", database, true);
     for (const port of DATABASE_PORTS) rule("database", database, port, { sg: database, label: "database" }, "YugabyteDB node to node");
     for (const cidr of args.peerCidrs) for (const port of DATABASE_PORTS) rule("database", database, port, { cidr, label: cidr }, "YugabyteDB nodes in a peered region");
-    if (!r.primary) return { database };
+    if (!args.controlPlane) return { database };
 
-    // The control plane's roles run in the primary region.
+    // The control plane's roles run in the primary region (and the standby region, when configured).
     const ysqlLb = sg("ysql-lb", "Internal YSQL load balancer: 5433 from Kine only");
     const kine = sg("kine", "Kine replicas: 2379 from the Kine load balancer only");
     const kineLb = sg("kine-lb", "Internal Kine load balancer: 2379 from k3s servers only");
@@ -152,10 +156,15 @@ export class RegionNetwork extends pulumi.ComponentResource {
     rule("k3s", k3s, ports.k3sApi, { sg: k3sLb, label: "k3s-lb" }, "k3s API through the internal load balancer");
     for (const port of K3S_PEER_TCP) rule("k3s", k3s, port, { sg: k3s, label: "k3s" }, "k3s server to server");
     rule("k3s", k3s, FLANNEL_VXLAN, { sg: k3s, label: "k3s" }, "flannel VXLAN between servers", "udp");
+    // Servers in the other control-plane region (security groups cannot be referenced across regions: peer CIDR).
+    for (const cidr of args.controlPlanePeerCidrs) {
+      for (const port of K3S_PEER_TCP) rule("k3s", k3s, port, { cidr, label: cidr }, "k3s servers of the other control-plane region");
+      rule("k3s", k3s, FLANNEL_VXLAN, { cidr, label: cidr }, "flannel VXLAN from the other control-plane region", "udp");
+    }
     for (const cidr of [...new Set([...vpcCidrs, ...config.k3sApiAllowedCidrs])]) rule("k3s-lb", k3sLb, ports.k3sApi, { cidr, label: cidr }, "k3s API clients");
 
     let k3sPublicLb: aws.ec2.SecurityGroup | undefined;
-    if (config.publicK3sApi) {
+    if (config.publicK3sApi && r.primary) {
       k3sPublicLb = sg("k3s-public-lb", "Internet-facing k3s API load balancer: 6443 from the allow-list only");
       egress("k3s-public-lb", k3sPublicLb, false);
       for (const cidr of config.k3sApiAllowedCidrs) rule("k3s-public-lb", k3sPublicLb, ports.k3sApi, { cidr, label: cidr }, "k3s API allow-list");
@@ -218,9 +227,15 @@ export class AwsPlatformResources extends pulumi.ComponentResource {
     const { plan } = args;
     const config = args.config ?? defaultAwsConfig();
     const cidrs = plan.regions.map((r) => r.cidr as string);
+    const cpCidrs = plan.regions.filter((r) => plan.controlPlaneRegions.includes(r.name)).map((r) => r.cidr as string);
     const regions: Record<string, AwsRegionNetwork> = {};
     for (const r of plan.regions) {
-      regions[r.name] = new RegionNetwork(`${name}-${r.name}`, { plan, region: r, config, peerCidrs: cidrs.filter((c) => c !== r.cidr) }, { parent: this }).network;
+      const controlPlane = plan.controlPlaneRegions.includes(r.name);
+      regions[r.name] = new RegionNetwork(
+        `${name}-${r.name}`,
+        { plan, region: r, config, peerCidrs: cidrs.filter((c) => c !== r.cidr), controlPlane, controlPlanePeerCidrs: controlPlane ? cpCidrs.filter((c) => c !== r.cidr) : [] },
+        { parent: this },
+      ).network;
     }
     // Full mesh: n*(n-1)/2 peerings, each requested by the earlier region of the pair.
     for (let i = 0; i < plan.regions.length; i++)
@@ -244,7 +259,7 @@ export class AwsPlatformResources extends pulumi.ComponentResource {
 
     const identity = aws.getCallerIdentityOutput({}, { parent: this, provider: primary.provider });
     const ssm = ssmParameters(plan);
-    const profile = (role: "yugabyte" | "kine" | "k3s", subtree: string) => {
+    const profile = (role: "yugabyte" | "kine" | "k3s", subtree: string, parameterRegions: readonly string[]) => {
       const o = { parent: this, provider: primary.provider };
       const iamRole = new aws.iam.Role(
         `${name}-${role}-role`,
@@ -268,14 +283,14 @@ export class AwsPlatformResources extends pulumi.ComponentResource {
                   Sid: "ReadOwnParameters",
                   Effect: "Allow",
                   Action: ["ssm:GetParameter", "ssm:GetParameters"],
-                  Resource: `arn:aws:ssm:${plan.primaryRegion}:${account}:parameter${subtree}/*`,
+                  Resource: parameterRegions.map((reg) => `arn:aws:ssm:${reg}:${account}:parameter${subtree}/*`),
                 },
                 {
                   Sid: "DecryptThroughSsmOnly",
                   Effect: "Allow",
                   Action: "kms:Decrypt",
-                  Resource: `arn:aws:kms:${plan.primaryRegion}:${account}:key/*`,
-                  Condition: { StringEquals: { "kms:ViaService": `ssm.${plan.primaryRegion}.amazonaws.com` } },
+                  Resource: parameterRegions.map((reg) => `arn:aws:kms:${reg}:${account}:key/*`),
+                  Condition: { StringEquals: { "kms:ViaService": parameterRegions.map((reg) => `ssm.${reg}.amazonaws.com`) } },
                 },
               ],
             }),
@@ -291,9 +306,14 @@ export class AwsPlatformResources extends pulumi.ComponentResource {
       config,
       primaryRegion: plan.primaryRegion,
       regions,
-      instanceProfiles: { yugabyte: profile("yugabyte", ssm.yugabyte), kine: profile("kine", ssm.kine), k3s: profile("k3s", ssm.k3s) },
+      instanceProfiles: {
+        yugabyte: profile("yugabyte", ssm.yugabyte, [plan.primaryRegion]),
+        kine: profile("kine", ssm.kine, plan.controlPlaneRegions),
+        k3s: profile("k3s", ssm.k3s, plan.controlPlaneRegions),
+      },
       privateZone,
       ssmRegion: plan.primaryRegion,
+      controlPlaneRegions: plan.controlPlaneRegions,
     };
     this.registerOutputs({ privateZoneId: privateZone.zoneId });
   }

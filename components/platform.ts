@@ -24,7 +24,7 @@ export interface KubernetesPlatform {
   readonly config: KubernetesConfig;
 }
 
-/** Security groups of one region; the role groups exist only where the role runs (the primary region). */
+/** Security groups of one region; the role groups exist only where the roles run (the control-plane regions). */
 export interface AwsSecurityGroups {
   /** YugabyteDB nodes. */
   readonly database: aws.ec2.SecurityGroup;
@@ -66,8 +66,10 @@ export interface AwsPlatform {
   readonly instanceProfiles: { readonly yugabyte: aws.iam.InstanceProfile; readonly kine: aws.iam.InstanceProfile; readonly k3s: aws.iam.InstanceProfile };
   /** Private hosted zone `<prefix>.internal`, associated with every VPC: ysql / kine / k3s alias records live here. */
   readonly privateZone: aws.route53.Zone;
-  /** Region that holds the stack's SSM parameters (the primary region). */
+  /** Region that holds the database bootstrap's SSM parameters (the primary region). */
   readonly ssmRegion: string;
+  /** Regions running Kine and k3s (primary first, then the standby region if any); each holds its own copy of their secrets. */
+  readonly controlPlaneRegions: readonly string[];
 }
 
 export type Platform = DockerPlatform | KubernetesPlatform | AwsPlatform;

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { renderYugabyteUserData, ssmParameters } from "../planner/awsUserData";
 import { ports } from "../planner/ports";
-import { awsTags, ec2Instance, networkLoadBalancer, privateAlias, ssmParameter } from "./aws.common";
+import { awsTags, ec2Instance, endpointNames, networkLoadBalancer, privateAlias, regionSuffix, ssmParameter } from "./aws.common";
 import type { AwsPlatform } from "./platform";
 import type { YugabyteClusterArgs, YugabyteClusterBuild } from "./yugabyteCluster";
 
@@ -57,20 +57,24 @@ export function buildYugabyteAws(parent: pulumi.ComponentResource, name: string,
     instances.push(instance);
   }
 
-  const primary = p.regions[p.primaryRegion];
-  const ysqlLbGroup = primary.securityGroups.ysqlLb;
-  if (!ysqlLbGroup) throw new Error("aws platform: the primary region has no YSQL load balancer security group");
-  const nlb = networkLoadBalancer(parent, `${name}-ysql`, {
-    plan,
-    network: primary,
-    role: "ysql",
-    port: ports.ysql,
-    targets: plan.nodes.filter((n) => n.region === p.primaryRegion).map((n) => ({ name: n.name, ip: n.address })),
-    securityGroup: ysqlLbGroup,
-    internal: true,
-    dependsOn: instances,
-  });
-  privateAlias(parent, `${name}-ysql`, p, plan.yugabyte.ysqlHost, nlb.lb);
+  // One internal YSQL NLB per control-plane region, over that region's nodes: Kine there never depends on another region.
+  for (const region of p.controlPlaneRegions) {
+    const network = p.regions[region];
+    const ysqlLbGroup = network.securityGroups.ysqlLb;
+    if (!ysqlLbGroup) throw new Error(`aws platform: region ${region} has no YSQL load balancer security group`);
+    const suffix = regionSuffix(p, region);
+    const nlb = networkLoadBalancer(parent, `${name}-ysql${suffix}`, {
+      plan,
+      network,
+      role: `ysql${suffix}`,
+      port: ports.ysql,
+      targets: plan.nodes.filter((n) => n.region === region).map((n) => ({ name: n.name, ip: n.address })),
+      securityGroup: ysqlLbGroup,
+      internal: true,
+      dependsOn: instances,
+    });
+    privateAlias(parent, `${name}-ysql${suffix}`, p, endpointNames(plan, region).ysql, nlb.lb);
+  }
 
   const first = plan.nodes[0];
   return {

@@ -144,6 +144,12 @@ export const ConfigSchema = z
             issue(["regions", j, "cidr"], `${b.cidr} of region '${b.name}' overlaps ${a.cidr} of region '${a.name}'; peered VPC CIDRs must not overlap`);
         }
       });
+      const primaryName = c.primaryRegion ?? c.regions[0]?.name;
+      if (c.aws?.standbyRegion !== undefined) {
+        if (!seenRegions.has(c.aws.standbyRegion))
+          issue(["aws", "standbyRegion"], `'${c.aws.standbyRegion}' is not one of the configured regions (${[...seenRegions].join(", ")})`);
+        else if (c.aws.standbyRegion === primaryName) issue(["aws", "standbyRegion"], `must differ from the primary region '${primaryName}'`);
+      }
       if (c.cloud !== undefined && c.cloud !== "aws") issue(["cloud"], "is always 'aws' on the aws target (remove the key)");
       if (c.aws?.publicK3sApi && c.aws.k3sApiAllowedCidrs.length === 0) issue(["aws", "k3sApiAllowedCidrs"], "must list allowed CIDRs when publicK3sApi is true");
     } else {

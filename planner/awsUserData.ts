@@ -306,10 +306,17 @@ export function renderKinePrepareScript(plan: ClusterPlan, o: RoleUserDataOption
 ENV_FILE=${shq(KINE_ENV_FILE)}
 umask 077
 mkdir -p ${shq(ENV_DIR)}
-DSN=$(ssm_get ${shq(p.kineDsn)})
-printf '${KINE_ENDPOINT_ENV}=%s\\n' "$DSN" > "$ENV_FILE.tmp"
-chmod 0600 "$ENV_FILE.tmp"
-mv "$ENV_FILE.tmp" "$ENV_FILE"
+# SSM first; if it cannot be reached (e.g. a regional outage) a restart keeps the copy written on an earlier start.
+if DSN=$(ssm_get ${shq(p.kineDsn)}); then
+  printf '${KINE_ENDPOINT_ENV}=%s\\n' "$DSN" > "$ENV_FILE.tmp"
+  chmod 0600 "$ENV_FILE.tmp"
+  mv "$ENV_FILE.tmp" "$ENV_FILE"
+elif [ -s "$ENV_FILE" ]; then
+  log "SSM unreachable: keeping the DSN written on an earlier start"
+  DSN=$(sed -n 's/^${KINE_ENDPOINT_ENV}=//p' "$ENV_FILE")
+else
+  log "cannot read ${p.kineDsn} from SSM"; exit 1
+fi
 
 # The DSN is postgres://user:password@host:port/db?sslmode=...: hand it to psql through the environment, never argv.
 re='^postgres://([^:]+):([^@]+)@([^:/]+):([0-9]+)/([^?]+)[?]sslmode=([a-z-]+)$'
@@ -410,17 +417,30 @@ export function renderK3sPrepareScript(plan: ClusterPlan, o: K3sUserDataOptions)
 ENV_FILE=${shq(K3S_ENV_FILE)}
 umask 077
 mkdir -p ${shq(ENV_DIR)}
-TOKEN=$(ssm_get ${shq(p.k3sToken)})
-printf 'K3S_TOKEN=%s\\n' "$TOKEN" > "$ENV_FILE.tmp"
-chmod 0600 "$ENV_FILE.tmp"
-mv "$ENV_FILE.tmp" "$ENV_FILE"
+# SSM first; if it cannot be reached (e.g. a regional outage) a restart keeps what an earlier start wrote.
+if TOKEN=$(ssm_get ${shq(p.k3sToken)}); then
+  printf 'K3S_TOKEN=%s\\n' "$TOKEN" > "$ENV_FILE.tmp"
+  chmod 0600 "$ENV_FILE.tmp"
+  mv "$ENV_FILE.tmp" "$ENV_FILE"
+elif [ -s "$ENV_FILE" ]; then
+  log "SSM unreachable: keeping the token written on an earlier start"
+else
+  log "cannot read ${p.k3sToken} from SSM"; exit 1
+fi
 
 # PKI values are stored base64-encoded (multi-line PEM survives the CLI's text output).
 put_pem() {
   mkdir -p "$(dirname "$2")"
-  ssm_get "$1" | base64 -d > "$2.tmp"
-  chmod "$3" "$2.tmp"
-  mv "$2.tmp" "$2"
+  local value
+  if value=$(ssm_get "$1"); then
+    printf '%s' "$value" | base64 -d > "$2.tmp"
+    chmod "$3" "$2.tmp"
+    mv "$2.tmp" "$2"
+  elif [ -s "$2" ]; then
+    log "SSM unreachable: keeping $2"
+  else
+    log "cannot read $1 from SSM"; return 1
+  fi
 }
 ${lines.join("\n")}
 `;

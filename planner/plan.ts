@@ -118,6 +118,13 @@ export interface ClusterPlan {
     readonly apiAddress: string;
     readonly apiUrl: string;
   };
+  /** Regions running Kine and k3s: the primary region, then the standby region when one is configured (aws). */
+  readonly controlPlaneRegions: readonly string[];
+  /**
+   * aws: per control-plane region, the private DNS names of its YSQL, Kine and k3s API load balancers. The primary
+   * region's are the stack-wide names (`ysql.<prefix>.internal`, ...); a standby region's carry the region.
+   */
+  readonly endpointNames?: Readonly<Record<string, { readonly ysql: string; readonly kine: string; readonly k3s: string }>>;
   readonly tls: boolean;
   /** Data volumes are protected/retained: destroy never deletes database data. */
   readonly protectData: boolean;
@@ -236,33 +243,51 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
 
   const { placement, preferredLeaders } = planPlacement(t, cloud, primaryRegion);
 
-  const primary = t.regions.find((r) => r.name === primaryRegion) as Topology["regions"][number];
   const dialect: SqlDialect = "yugabytedb";
+  const standbyRegion = t.target === "aws" ? t.aws?.standbyRegion : undefined;
+  const controlPlaneRegions = [primaryRegion, ...(standbyRegion ? [standbyRegion] : [])];
+  const endpointNames =
+    t.target === "aws"
+      ? Object.fromEntries(
+          controlPlaneRegions.map((r) => {
+            const infix = r === primaryRegion ? "" : `${r}.`;
+            return [r, { ysql: `ysql.${infix}${prefix}.internal`, kine: `kine.${infix}${prefix}.internal`, k3s: `k3s.${infix}${prefix}.internal` }];
+          }),
+        )
+      : undefined;
   const ysqlHost =
-    t.target === "kubernetes" ? `${KUBERNETES_NAMES.ysqlService}.${namespace}.svc.${clusterDomain}` : t.target === "aws" ? `ysql.${prefix}.internal` : nodes[0].address;
+    t.target === "kubernetes"
+      ? `${KUBERNETES_NAMES.ysqlService}.${namespace}.svc.${clusterDomain}`
+      : endpointNames
+        ? endpointNames[primaryRegion].ysql
+        : nodes[0].address;
+  const scheme = t.tls.enabled ? "https" : "http";
+  const regionZones = (name: string) => (t.regions.find((r) => r.name === name) as Topology["regions"][number]).zones;
+  /** Members of a role: `count` per control-plane region, spread over that region's zones, indexed across regions. */
+  const members = (count: number) => controlPlaneRegions.flatMap((region) => spread(count, regionZones(region)).map((zone) => ({ region, zone })));
 
-  // Kine replicas in the primary region, spread over its zones.
-  const kineReplicas: KineReplicaPlan[] = spread(t.kine.replicas, primary.zones).map((zone, index) => {
+  // Kine replicas in the control-plane region(s), spread over the zones; on aws each dials its own region's YSQL NLB.
+  const kineReplicas: KineReplicaPlan[] = members(t.kine.replicas).map(({ region, zone }, index) => {
     const name = `kine-${index}`;
     const zoneNode = nodes.find((n) => n.zone === zone) ?? nodes[0];
-    const dbHost = t.target === "docker" ? zoneNode.address : ysqlHost;
+    const dbHost = t.target === "docker" ? zoneNode.address : endpointNames ? endpointNames[region].ysql : ysqlHost;
     const address =
-      t.target === "docker" ? name : t.target === "kubernetes" ? `${KUBERNETES_NAMES.kineService}.${namespace}.svc.${clusterDomain}` : awsAddress(primaryRegion, zone, 100 + index);
+      t.target === "docker" ? name : t.target === "kubernetes" ? `${KUBERNETES_NAMES.kineService}.${namespace}.svc.${clusterDomain}` : awsAddress(region, zone, 100 + index);
     return {
       name,
       index,
-      region: primaryRegion,
+      region,
       zone,
       address,
       database: { host: dbHost, port: ports.ysql, database: t.yugabyte.database, user: t.yugabyte.user, sslmode: t.tls.enabled ? "verify-full" : "disable" },
     };
   });
-  const scheme = t.tls.enabled ? "https" : "http";
+  const kineEndpointOf = (region: string) => `${scheme}://${(endpointNames as Record<string, { kine: string }>)[region].kine}:${ports.kine}`;
   const kineEndpoints =
     t.target === "kubernetes"
       ? [`${scheme}://${KUBERNETES_NAMES.kineService}.${namespace}.svc.${clusterDomain}:${ports.kine}`]
-      : t.target === "aws"
-        ? [`${scheme}://kine.${prefix}.internal:${ports.kine}`]
+      : endpointNames
+        ? controlPlaneRegions.map(kineEndpointOf)
         : kineReplicas.map((k) => `${scheme}://${k.address}:${ports.kine}`);
 
   const bind = t.docker?.bindAddress ?? "127.0.0.1";
@@ -271,19 +296,23 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
   const apiPort = t.target === "docker" ? (dockerPorts?.k3sApi ?? ports.k3sApi) : ports.k3sApi;
   const apiUrl = `https://${apiAddress.includes(":") ? `[${apiAddress}]` : apiAddress}:${apiPort}`;
 
-  const servers: K3sServerPlan[] = spread(t.k3s.servers, primary.zones).map((zone, index) => {
+  // Every server answers to the stack-wide API name and to each control-plane region's own name.
+  const regionalApiNames = endpointNames ? controlPlaneRegions.map((r) => endpointNames[r].k3s) : [];
+  const servers: K3sServerPlan[] = members(t.k3s.servers).map(({ region, zone }, index) => {
     const name = `k3s-${index}`;
-    const address = t.target === "docker" ? name : t.target === "kubernetes" ? name : awsAddress(primaryRegion, zone, 200 + index);
-    const sans = [...new Set([apiAddress, "localhost", "127.0.0.1", name])];
+    const address = t.target === "docker" ? name : t.target === "kubernetes" ? name : awsAddress(region, zone, 200 + index);
+    const sans = [...new Set([apiAddress, ...regionalApiNames, "localhost", "127.0.0.1", name])];
+    // aws: each server uses its own region's Kine endpoint, so a standby region runs without the primary.
+    const datastore = endpointNames ? kineEndpointOf(region) : kineEndpoints.join(",");
     const args = [
       "server",
-      `--datastore-endpoint=${kineEndpoints.join(",")}`,
+      `--datastore-endpoint=${datastore}`,
       ...sans.map((s) => `--tls-san=${s}`),
       `--node-name=${name}`,
       "--write-kubeconfig-mode=0600",
       ...t.k3s.extraArgs,
     ];
-    return { name, index, region: primaryRegion, zone, address, args, hostApiPort: t.target === "docker" ? apiPort + index : undefined };
+    return { name, index, region, zone, address, args, hostApiPort: t.target === "docker" ? apiPort + index : undefined };
   });
 
   return {
@@ -315,6 +344,8 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
     },
     kine: { image: images.kine(t.kine.version), version: t.kine.version, replicas: kineReplicas, endpoints: kineEndpoints },
     k3s: { image: images.k3s(t.k3s.version), version: t.k3s.version, servers, apiAddress, apiUrl },
+    controlPlaneRegions,
+    endpointNames,
     tls: t.tls.enabled,
     protectData: t.protectData ?? t.target !== "docker",
   };

@@ -220,10 +220,10 @@ describe("staging: IAM", () => {
     const policies = ofType(r, T.rolePolicy);
     expect(policies).toHaveLength(3);
     for (const p of policies) {
-      const doc = JSON.parse(String(p.inputs.policy)) as { Statement: { Action: string | string[]; Resource: string }[] };
+      const doc = JSON.parse(String(p.inputs.policy)) as { Statement: { Action: string | string[]; Resource: string[] }[] };
       const role = p.name.replace(/^control-plane-platform-/, "").replace(/-parameters$/, "");
       const read = doc.Statement.find((s) => [s.Action].flat().includes("ssm:GetParameter"));
-      expect(read?.Resource).toBe(`arn:aws:ssm:us-east-1:123456789012:parameter/yb-k3s/staging/${role}/*`);
+      expect(read?.Resource).toEqual([`arn:aws:ssm:us-east-1:123456789012:parameter/yb-k3s/staging/${role}/*`]);
       for (const s of doc.Statement) expect([s.Action].flat().some((a) => a.endsWith("*") || a === "ssm:PutParameter"), p.name).toBe(false);
     }
     const attachments = r.recorded.filter((x) => x.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
