@@ -30,7 +30,7 @@ export function renderBootstrapScript(plan: ClusterPlan, o: BootstrapOptions = {
   const attempts = Math.ceil(wait / 5);
   const host = plan.nodes[0].address;
   const sslEnv = o.sslmode ? `export PGSSLMODE=${q(o.sslmode)}\n${o.sslRootCert ? `export PGSSLROOTCERT=${q(o.sslRootCert)}\n` : ""}` : "";
-  const preferred = y.preferredLeaders.map((b) => `${b.cloud}.${b.region}.${b.zone}:1`);
+  const preferred = y.preferredLeaders.map((b) => `${b.cloud}.${b.region}.${b.zone}:${b.priority ?? 1}`);
   const schema = y.schemaStatements.join("\n");
   return `#!/bin/bash
 # yb-k3s bootstrap for stack ${plan.stack}: data placement, Kine role/database, Kine schema. Idempotent.

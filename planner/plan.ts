@@ -51,6 +51,8 @@ export interface PlacementBlock {
   readonly region: string;
   readonly zone: string;
   readonly minReplicas?: number;
+  /** Preferred-leader priority (1 = most preferred), for `set_preferred_zones`. */
+  readonly priority?: number;
 }
 
 export interface KineReplicaPlan {
@@ -241,7 +243,7 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
   // yb-admin find the leader. We list the first node of each zone (bounded by 2*RF-1 to keep commands short).
   const masterAddresses = nodes.filter((n) => n.ordinal === 0).slice(0, 2 * t.replicationFactor - 1).map((n) => `${n.address}:${ports.masterRpc}`);
 
-  const { placement, preferredLeaders } = planPlacement(t, cloud, primaryRegion);
+  const { placement, preferredLeaders } = planPlacement(t, cloud, primaryRegion, t.target === "aws" ? t.aws?.standbyRegion : undefined);
 
   const dialect: SqlDialect = "yugabytedb";
   const standbyRegion = t.target === "aws" ? t.aws?.standbyRegion : undefined;
@@ -382,9 +384,16 @@ export function distribute(count: number, capacities: readonly number[]): number
  * - zone / none: replicas round robin over zones (primary region first), never more in a zone than it has nodes.
  * - region: replicas round robin over regions first (primary first), so no region holds a majority (RF 3 over 3
  *   regions = one replica per region; RF 5 = 2/2/1), then over that region's zones.
- * Preferred leaders (multi-region): the primary region's blocks, so Kine's writes commit with a leader nearby.
+ * Preferred leaders (multi-region): the primary region's blocks (priority 1), so Kine's writes commit with a leader
+ * nearby; with a standby control-plane region its blocks come next (priority 2), so leaders follow the standby Kine
+ * when the primary region is lost.
  */
-export function planPlacement(t: Topology, cloud: string, primaryRegion: string): { placement: PlacementBlock[]; preferredLeaders: PlacementBlock[] } {
+export function planPlacement(
+  t: Topology,
+  cloud: string,
+  primaryRegion: string,
+  standbyRegion?: string,
+): { placement: PlacementBlock[]; preferredLeaders: PlacementBlock[] } {
   const ordered = [...t.regions].sort((a, b) => (a.name === primaryRegion ? -1 : b.name === primaryRegion ? 1 : 0));
   const rf = t.replicationFactor;
   const placement: PlacementBlock[] = [];
@@ -406,6 +415,8 @@ export function planPlacement(t: Topology, cloud: string, primaryRegion: string)
       if (perZone[i] > 0) placement.push({ cloud, region: z.region, zone: z.zone, minReplicas: perZone[i] });
     });
   }
-  const preferredLeaders = t.regions.length > 1 ? placement.filter((b) => b.region === primaryRegion).map((b) => ({ cloud: b.cloud, region: b.region, zone: b.zone })) : [];
+  const leaders = (region: string | undefined, priority: number) =>
+    placement.filter((b) => b.region === region).map((b) => ({ cloud: b.cloud, region: b.region, zone: b.zone, priority }));
+  const preferredLeaders = t.regions.length > 1 ? [...leaders(primaryRegion, 1), ...leaders(standbyRegion, 2)] : [];
   return { placement, preferredLeaders };
 }

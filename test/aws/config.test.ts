@@ -65,6 +65,25 @@ describe("placement", () => {
     expect(p.yugabyte.preferredLeaders.map((b) => b.zone)).toEqual(["us-east-1a", "us-east-1b"]);
   });
 
+  it("a standby region's placement zones are the second leader preference", () => {
+    const p = plan(
+      aws([region("us-east-1", "10.0.0.0/16"), region("us-west-2", "10.1.0.0/16"), region("eu-west-1", "10.2.0.0/16")], {
+        faultTolerance: "region",
+        aws: { standbyRegion: "us-west-2" },
+      }),
+    );
+    expect(p.yugabyte.preferredLeaders.map((b) => `${b.zone}:${b.priority}`)).toEqual(["us-east-1a:1", "us-west-2a:2"]);
+    expect(p.controlPlaneRegions).toEqual(["us-east-1", "us-west-2"]);
+  });
+
+  it("rejects a standby region that is unknown or the primary", () => {
+    const regions = [region("us-east-1", "10.0.0.0/16"), region("us-west-2", "10.1.0.0/16"), region("eu-west-1", "10.2.0.0/16")];
+    expect(problems(aws(regions, { faultTolerance: "region", aws: { standbyRegion: "us-east-1" } }))).toEqual([
+      "yb-k3s:aws.standbyRegion: must differ from the primary region 'us-east-1'",
+    ]);
+    expect(problems(aws(regions, { faultTolerance: "region", aws: { standbyRegion: "ap-south-1" } }))[0]).toMatch(/^yb-k3s:aws\.standbyRegion: 'ap-south-1' is not one of the configured regions/);
+  });
+
   it("zone fault tolerance with more zones than RF places exactly RF replicas, one per zone", () => {
     const p = plan(aws([region("us-east-1", "10.0.0.0/16", ["a", "b", "c", "d", "e"])]));
     expect(p.yugabyte.placement.map((b) => b.minReplicas)).toEqual([1, 1, 1]);

@@ -1,7 +1,8 @@
 /**
  * Issue 5: the `prod` stack on AWS (three regions, region fault tolerance), planned offline under the strict mock
  * engine: a provider per region, full-mesh peering with routes both ways, peer CIDRs on database ports only,
- * region-level placement with the primary region as preferred leader.
+ * region-level placement with the primary region as preferred leader, and a standby control-plane region (us-west-2)
+ * so the control plane, not only the database, survives the loss of the primary region.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PlanReport } from "../../lib/plan";
@@ -12,6 +13,8 @@ import { assertTools, cloudInitProblems, idOf, ofType, planShipped, sgNamed, she
 const REGIONS = ["us-east-1", "us-west-2", "eu-west-1"];
 const CIDRS: Record<string, string> = { "us-east-1": "10.50.0.0/16", "us-west-2": "10.51.0.0/16", "eu-west-1": "10.52.0.0/16" };
 const DB_PORTS = databasePortNames.map((n) => ports[n]);
+const CONTROL_PLANE = ["us-east-1", "us-west-2"];
+const K3S_PEER = [ports.k3sApi, ports.k3sSupervisor, ports.kubelet, 8472];
 let r: PlanReport;
 
 beforeAll(async () => {
@@ -35,12 +38,45 @@ describe("prod: regions and providers", () => {
     }
   });
 
-  it("runs YugabyteDB nodes in every AZ of every region, Kine and k3s in the primary region across its AZs", () => {
+  it("runs YugabyteDB nodes in every AZ of every region, Kine and k3s in the primary and standby regions across AZs", () => {
     expect(new Set(r.nodes.map((n) => n.region))).toEqual(new Set(REGIONS));
     expect(r.nodes).toHaveLength(9);
-    for (const k of [...r.plan.kine.replicas, ...r.plan.k3s.servers]) expect(k.region).toBe("us-east-1");
-    expect(new Set(r.plan.kine.replicas.map((k) => k.zone)).size).toBe(3);
-    expect(new Set(r.plan.k3s.servers.map((k) => k.zone)).size).toBe(3);
+    expect(r.plan.controlPlaneRegions).toEqual(CONTROL_PLANE);
+    for (const region of CONTROL_PLANE) {
+      const kine = r.plan.kine.replicas.filter((k) => k.region === region);
+      const k3s = r.plan.k3s.servers.filter((k) => k.region === region);
+      expect(kine.length, region).toBe(2);
+      expect(k3s.length, region).toBe(2);
+      expect(new Set(kine.map((k) => k.zone)).size, region).toBe(2);
+      expect(new Set(k3s.map((k) => k.zone)).size, region).toBe(2);
+    }
+    expect([...r.plan.kine.replicas, ...r.plan.k3s.servers].filter((x) => x.region === "eu-west-1")).toEqual([]);
+  });
+
+  it("keeps each control-plane region self-contained: Kine dials its region's YSQL NLB, k3s its region's Kine NLB", () => {
+    for (const k of r.plan.kine.replicas) expect(k.database.host).toBe(k.region === "us-east-1" ? "ysql.yb-k3s-prod.internal" : `ysql.${k.region}.yb-k3s-prod.internal`);
+    for (const s of r.plan.k3s.servers) {
+      const kine = s.region === "us-east-1" ? "kine.yb-k3s-prod.internal" : `kine.${s.region}.yb-k3s-prod.internal`;
+      expect(s.args).toContain(`--datastore-endpoint=http://${kine}:2379`);
+      expect(s.args).toContain("--tls-san=k3s.yb-k3s-prod.internal");
+      expect(s.args).toContain("--tls-san=k3s.us-west-2.yb-k3s-prod.internal");
+    }
+    const lbs = ofType(r, T.lb);
+    for (const region of CONTROL_PLANE)
+      expect(lbs.filter((l) => providerOf(l) === providerUrn(region)).length, region).toBe(3);
+    expect(lbs.filter((l) => providerOf(l) === providerUrn("eu-west-1"))).toEqual([]);
+  });
+
+  it("points the k3s API name at the primary NLB with failover to the standby region's NLB", () => {
+    const records = ofType(r, "aws:route53/record:Record").filter((x) => x.inputs.name === "k3s.yb-k3s-prod.internal");
+    expect(records.map((x) => (x.inputs.failoverRoutingPolicies as { type: string }[])[0].type).sort()).toEqual(["PRIMARY", "SECONDARY"]);
+    for (const x of records) expect((x.inputs.aliases as { evaluateTargetHealth: boolean }[])[0].evaluateTargetHealth).toBe(true);
+  });
+
+  it("survives the loss of any one region, the primary included", () => {
+    expect(r.faultTolerance.survives).toEqual({ node: true, zone: true, region: true });
+    const primaryLoss = r.faultTolerance.scenarios.find((s) => s.kind === "region" && s.lost === "us-east-1");
+    expect(primaryLoss).toMatchObject({ survives: true, kineReplicasLeft: 2, k3sServersLeft: 2 });
   });
 
   it("gives every region its own VPC with its configured CIDR", () => {
@@ -106,20 +142,26 @@ describe("prod: peering", () => {
       expect(fromPeers).toHaveLength(DB_PORTS.length * 2);
       expect(CIDRS[region] && fromPeers.some((x) => x.inputs.cidrIpv4 === CIDRS[region])).toBe(false);
     }
-    // Elsewhere a VPC CIDR only ever reaches the internal k3s API load balancer on 6443.
+    // Elsewhere a VPC CIDR only reaches the internal k3s API load balancers on 6443, and the k3s servers of the other
+    // control-plane region on the k3s server-to-server ports.
     for (const x of rules.filter((y) => peerCidrs.has(String(y.inputs.cidrIpv4)) && !REGIONS.some((reg) => y.inputs.securityGroupId === idOf(sgNamed(r, reg, "database") as never)))) {
-      expect(x.inputs.fromPort, x.name).toBe(ports.k3sApi);
-      expect(x.inputs.securityGroupId, x.name).toBe(idOf(sgNamed(r, "us-east-1", "k3s-lb") as never));
+      const k3sLbs = CONTROL_PLANE.map((reg) => idOf(sgNamed(r, reg, "k3s-lb") as never));
+      const k3s = CONTROL_PLANE.map((reg) => idOf(sgNamed(r, reg, "k3s") as never));
+      if (k3sLbs.includes(String(x.inputs.securityGroupId))) expect(x.inputs.fromPort, x.name).toBe(ports.k3sApi);
+      else {
+        expect(k3s, x.name).toContain(x.inputs.securityGroupId);
+        expect(K3S_PEER, x.name).toContain(x.inputs.fromPort);
+        const region = CONTROL_PLANE[k3s.indexOf(String(x.inputs.securityGroupId))];
+        expect(x.inputs.cidrIpv4, x.name).toBe(CIDRS[CONTROL_PLANE.find((c) => c !== region) as string]);
+      }
     }
     expect(rules.filter((x) => x.inputs.cidrIpv4 === "0.0.0.0/0" || x.inputs.cidrIpv6 === "::/0")).toEqual([]);
   });
 
-  it("creates the control-plane role groups in the primary region only", () => {
-    expect(sgNamed(r, "us-east-1", "kine")).toBeTruthy();
-    for (const region of ["us-west-2", "eu-west-1"]) {
-      expect(sgNamed(r, region, "database"), region).toBeTruthy();
-      for (const k of ["kine", "kine-lb", "k3s", "k3s-lb", "ysql-lb"]) expect(sgNamed(r, region, k), `${region} ${k}`).toBeUndefined();
-    }
+  it("creates the control-plane role groups in the control-plane regions only", () => {
+    for (const region of CONTROL_PLANE) for (const k of ["kine", "kine-lb", "k3s", "k3s-lb", "ysql-lb"]) expect(sgNamed(r, region, k), `${region} ${k}`).toBeTruthy();
+    expect(sgNamed(r, "eu-west-1", "database")).toBeTruthy();
+    for (const k of ["kine", "kine-lb", "k3s", "k3s-lb", "ysql-lb"]) expect(sgNamed(r, "eu-west-1", k), `eu-west-1 ${k}`).toBeUndefined();
   });
 });
 
@@ -138,7 +180,10 @@ describe("prod: placement", () => {
     const blocks = r.plan.yugabyte.placement;
     expect(blocks.reduce((s, b) => s + (b.minReplicas ?? 1), 0)).toBe(3);
     for (const region of REGIONS) expect(blocks.filter((b) => b.region === region).reduce((s, b) => s + (b.minReplicas ?? 1), 0)).toBe(1);
-    expect(r.plan.yugabyte.preferredLeaders.map((b) => b.region)).toEqual(["us-east-1"]);
+    expect(r.plan.yugabyte.preferredLeaders.map((b) => [b.region, b.priority])).toEqual([
+      ["us-east-1", 1],
+      ["us-west-2", 2],
+    ]);
     expect(r.faultTolerance.scenarios.filter((s) => s.kind === "region").every((s) => s.database.quorum)).toBe(true);
   });
 
@@ -147,22 +192,29 @@ describe("prod: placement", () => {
     expect(r.plan.nodes[0].region).toBe("us-east-1");
     const script = writtenFiles(userDataOf(node0 as never)).find((f) => f.path === "/usr/local/lib/yb-k3s/bootstrap.sh")?.content ?? "";
     expect(script).toContain(`modify_placement_info '${renderPlacement(r.plan.yugabyte.placement)}' 3`);
-    expect(script).toContain("set_preferred_zones 'aws.us-east-1.us-east-1a:1'");
+    expect(script).toContain("set_preferred_zones 'aws.us-east-1.us-east-1a:1' 'aws.us-west-2.us-west-2a:2'");
   });
 
-  it("reads secrets from the primary region's parameters on every host", () => {
-    for (const i of ofType(r, T.instance)) {
-      const ud = userDataOf(i);
-      expect(ud, i.name).toContain("SSM_REGION='us-east-1'");
+  it("reads secrets from SSM in the host's own control-plane region (database nodes: the primary region)", () => {
+    const regionOf = new Map([...r.plan.kine.replicas, ...r.plan.k3s.servers].map((x) => [x.name, x.region]));
+    for (const i of ofType(r, T.instance)) expect(userDataOf(i), i.name).toContain(`SSM_REGION='${regionOf.get(i.name) ?? "us-east-1"}'`);
+    const params = ofType(r, T.param);
+    for (const region of CONTROL_PLANE) {
+      const names = params.filter((p) => providerOf(p) === providerUrn(region)).map((p) => String(p.inputs.name));
+      expect(names, region).toContain("/yb-k3s/prod/kine/dsn");
+      expect(names, region).toContain("/yb-k3s/prod/k3s/token");
+      expect(names, region).toContain("/yb-k3s/prod/k3s/tls/server-ca.key");
+      // Database passwords exist once, where the bootstrap (node 0) reads them.
+      expect(names.includes("/yb-k3s/prod/yugabyte/admin-password"), region).toBe(region === "us-east-1");
     }
-    for (const p of ofType(r, T.param)) expect(providerOf(p)).toBe(providerUrn("us-east-1"));
+    expect(params.filter((p) => providerOf(p) === providerUrn("eu-west-1"))).toEqual([]);
   });
 });
 
 describe("prod: user data", () => {
   it("every instance's user data passes `cloud-init schema`", () => {
     const instances = ofType(r, T.instance);
-    expect(instances).toHaveLength(9 + 3 + 3);
+    expect(instances).toHaveLength(9 + 4 + 4);
     for (const i of instances) expect(cloudInitProblems(userDataOf(i)), i.name).toBe("");
   }, 120_000);
 
