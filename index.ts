@@ -9,3 +9,5 @@ export const ysqlConnectionString = outputs.ysqlConnectionString;
 export const uiUrl = outputs.uiUrl;
 export const topology = outputs.topology;
 export const faultTolerance = outputs.faultTolerance;
+export const instanceIds = outputs.instanceIds;
+export const accessHints = outputs.accessHints;

@@ -14,6 +14,8 @@ export interface StackOutputs {
   readonly topology: TopologySummary;
   /** What the planned control plane survives (pure analysis of the plan; see planner/survivability.ts). */
   readonly faultTolerance: FaultToleranceSummary;
+  readonly instanceIds: pulumi.Output<{ yugabyte: string[]; kine: string[]; k3s: string[] }>;
+  readonly accessHints: pulumi.Output<string[]>;
 }
 
 export function program(): StackOutputs {
@@ -28,5 +30,7 @@ export function program(): StackOutputs {
     uiUrl: cp.uiUrl,
     topology: cp.summary,
     faultTolerance: faultToleranceSummary(analyzeFaultTolerance(plan)),
+    instanceIds: cp.instanceIds,
+    accessHints: cp.accessHints,
   };
 }

@@ -7,6 +7,8 @@ import { K3sPki } from "./k3sPki";
 import { K3sServers } from "./k3sServers";
 import { KineEndpoint } from "./kineEndpoint";
 import { unsupportedTarget, type Platform } from "./platform";
+import { awsAccessHints } from "./aws.common";
+import { AwsPlatformResources } from "./platform.aws";
 import { DockerPlatformResources } from "./platform.docker";
 import { KubernetesPlatformResources } from "./platform.kubernetes";
 import { YugabyteCluster } from "./yugabyteCluster";
@@ -43,6 +45,10 @@ export class ControlPlane extends pulumi.ComponentResource {
   readonly uiUrl: pulumi.Output<string>;
   readonly k3sApiUrl: pulumi.Output<string>;
   readonly summary: TopologySummary;
+  /** Provider ids of the machines (containers or instances) per role. */
+  readonly instanceIds: pulumi.Output<{ yugabyte: string[]; kine: string[]; k3s: string[] }>;
+  /** How an operator reaches the deployment (port forwarding, sessions, logs). */
+  readonly accessHints: pulumi.Output<string[]>;
 
   constructor(name: string, args: ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
     super("yb-k3s:index:ControlPlane", name, {}, opts);
@@ -79,9 +85,22 @@ export class ControlPlane extends pulumi.ComponentResource {
       }),
     );
     this.summary = summarize(plan);
+    const ids = (rs: pulumi.Resource[]) => pulumi.all(rs.filter((r): r is pulumi.CustomResource => pulumi.CustomResource.isInstance(r) && isMachine(r)).map((r) => r.id));
+    const k3sIds = ids(this.k3s.servers);
+    this.instanceIds = pulumi.all([this.database.nodeIds, ids(this.kine.replicas), k3sIds]).apply(([yugabyte, kine, k3s]) => ({ yugabyte, kine, k3s }));
+    this.accessHints =
+      this.platform.kind === "aws"
+        ? awsAccessHints(plan, this.platform, k3sIds, this.database.nodeIds)
+        : pulumi.output([`kubeconfig: pulumi stack output --show-secrets kubeconfig > kubeconfig; API ${plan.k3s.apiUrl}`]);
     this.registerOutputs({ kineEndpoint: this.kineEndpoint, uiUrl: this.uiUrl, k3sApiUrl: this.k3sApiUrl });
   }
 }
+
+/** Containers and instances (a role's resource list may also hold the load balancer pieces it depends on). */
+const isMachine = (r: pulumi.CustomResource): boolean => {
+  const t = (r as unknown as { __pulumiType?: string }).__pulumiType;
+  return t === undefined || t === "aws:ec2/instance:Instance" || t === "docker:index/container:Container";
+};
 
 function splitHostPort(endpoint: string): [string, string] {
   const i = endpoint.lastIndexOf(":");
@@ -95,6 +114,8 @@ function createPlatform(parent: pulumi.ComponentResource, name: string, args: Co
     case "kubernetes":
       if (args.topology.kubernetes === undefined) throw new Error("ControlPlane: the kubernetes target needs the yb-k3s:kubernetes config section");
       return new KubernetesPlatformResources(`${name}-platform`, { plan: args.plan, config: args.topology.kubernetes }, { parent }).platform;
+    case "aws":
+      return new AwsPlatformResources(`${name}-platform`, { plan: args.plan, config: args.topology.aws }, { parent }).platform;
     default:
       return unsupportedTarget("ControlPlane", args.plan.target);
   }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan } from "../planner/plan";
 import type { K3sPki } from "./k3sPki";
 import { unsupportedTarget, type Platform } from "./platform";
+import { buildK3sAws } from "./k3sServers.aws";
 import { buildK3sDocker } from "./k3sServers.docker";
 import { buildK3sKubernetes } from "./k3sServers.kubernetes";
 
@@ -36,8 +37,11 @@ export class K3sServers extends pulumi.ComponentResource {
       case "kubernetes":
         built = buildK3sKubernetes(this, name, args, args.platform);
         break;
+      case "aws":
+        built = buildK3sAws(this, name, args, args.platform);
+        break;
       default:
-        unsupportedTarget("K3sServers", args.platform.kind);
+        unsupportedTarget("K3sServers", (args.platform as Platform).kind);
     }
     this.servers = built.servers;
     this.apiUrl = built.apiUrl;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan } from "../planner/plan";
 import { unsupportedTarget, type Platform } from "./platform";
+import { buildKineAws } from "./kineEndpoint.aws";
 import { buildKineDocker } from "./kineEndpoint.docker";
 import { buildKineKubernetes } from "./kineEndpoint.kubernetes";
 
@@ -36,8 +37,11 @@ export class KineEndpoint extends pulumi.ComponentResource {
       case "kubernetes":
         built = buildKineKubernetes(this, name, args, args.platform);
         break;
+      case "aws":
+        built = buildKineAws(this, name, args, args.platform);
+        break;
       default:
-        unsupportedTarget("KineEndpoint", args.platform.kind);
+        unsupportedTarget("KineEndpoint", (args.platform as Platform).kind);
     }
     this.replicas = built.replicas;
     this.endpoints = built.endpoints;

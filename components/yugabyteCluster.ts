@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan } from "../planner/plan";
 import { unsupportedTarget, type Platform } from "./platform";
+import { buildYugabyteAws } from "./yugabyteCluster.aws";
 import { buildYugabyteDocker } from "./yugabyteCluster.docker";
 import { buildYugabyteKubernetes } from "./yugabyteCluster.kubernetes";
 
@@ -49,8 +50,11 @@ export class YugabyteCluster extends pulumi.ComponentResource {
       case "kubernetes":
         built = buildYugabyteKubernetes(this, name, args, args.platform);
         break;
+      case "aws":
+        built = buildYugabyteAws(this, name, args, args.platform);
+        break;
       default:
-        unsupportedTarget("YugabyteCluster", args.platform.kind);
+        unsupportedTarget("YugabyteCluster", (args.platform as Platform).kind);
     }
     this.bootstrap = built.bootstrap;
     this.ready = built.ready;

@@ -13,5 +13,15 @@ export const AwsConfig = z.strictObject({
   k3sApiAllowedCidrs: z.array(cidr).default([]),
   /** Make the k3s API load balancer internet-facing (requires k3sApiAllowedCidrs). */
   publicK3sApi: z.boolean().default(false),
+  /** Root volume (gp3, encrypted) of every instance. */
+  rootVolumeGiB: z.number().int().min(16, "must be at least 16 GiB").max(1024).default(30),
+  /**
+   * A second region that also runs Kine and k3s servers (`kine.replicas` / `k3s.servers` of each, over its AZs), with
+   * its own YSQL, Kine and k3s API load balancers and its own copy of the secrets. The stack-wide k3s API name fails
+   * over to it when the primary region's API load balancer has no healthy target. Must differ from the primary region.
+   */
+  standbyRegion: z.string().optional(),
+  /** One NAT gateway per AZ (egress survives an AZ loss) or a single one in the first AZ (cheaper). */
+  natGatewayPerZone: z.boolean().default(true),
 });
 export type AwsConfig = z.infer<typeof AwsConfig>;

@@ -7,7 +7,7 @@ import { cidr, dnsLabel, flagValue } from "./common";
 import { DockerConfig } from "./docker";
 import { KubernetesConfig } from "./kubernetes";
 import { AwsConfig } from "./aws";
-import { cidrsOverlap } from "../planner/cidr";
+import { cidrsOverlap, parseCidr } from "../planner/cidr";
 import { FLAG_NAME, REQUIRED_TSERVER_FLAGS } from "../planner/flags";
 import { K3S_VERSION, KINE_VERSION, YUGABYTE_BUILD, YUGABYTE_VERSION, versionPatterns } from "../planner/versions";
 
@@ -17,7 +17,7 @@ export type TargetKind = (typeof TARGETS)[number];
 export const FAULT_TOLERANCES = ["none", "zone", "region"] as const;
 export type FaultTolerance = (typeof FAULT_TOLERANCES)[number];
 /** Private subnets are the /+4 split of a region's CIDR: 16 of them. */
-const AWS_MAX_ZONES = 16;
+
 
 const Region = z.strictObject({
   name: dnsLabel,
@@ -135,18 +135,26 @@ export const ConfigSchema = z
           if (!zname.startsWith(r.name)) issue(["regions", i, "zones", j], `must be an availability zone of ${r.name} such as ${r.name}a; got '${zname}'`);
         });
         if (r.cidr === undefined) issue(["regions", i, "cidr"], "is required on the aws target (the VPC CIDR of this region)");
-        // The planner carves /+4 private subnets (hosts up to .208 for k3s) and /+8 public subnets per zone.
-        else if (Number(r.cidr.split("/")[1]) < 16 || Number(r.cidr.split("/")[1]) > 20)
-          issue(["regions", i, "cidr"], `must be a VPC CIDR from /16 to /20 (room for one /24-or-larger private subnet per zone); got ${r.cidr}`);
-        if (r.zones.length > AWS_MAX_ZONES) issue(["regions", i, "zones"], `at most ${AWS_MAX_ZONES} availability zones per region; got ${r.zones.length}`);
+        else {
+          const prefix = parseCidr(r.cidr).prefix;
+          if (prefix < 16 || prefix > 20) issue(["regions", i, "cidr"], `must be a /16 to /20 VPC CIDR (one /20../24 private subnet per zone with room for fixed addresses); got /${prefix}`);
+        }
+        if (r.zones.length > 6) issue(["regions", i, "zones"], `at most 6 availability zones per region on the aws target; got ${r.zones.length}`);
       });
-      // VPCs are peered across regions: their CIDRs must not overlap.
-      c.regions.forEach((r, i) =>
-        c.regions.slice(0, i).forEach((o) => {
-          if (r.cidr !== undefined && o.cidr !== undefined && cidrsOverlap(r.cidr, o.cidr))
-            issue(["regions", i, "cidr"], `${r.cidr} of region '${r.name}' overlaps ${o.cidr} of region '${o.name}'; peered VPCs need disjoint CIDRs`);
-        }),
-      );
+      // Regions are peered: their VPC CIDRs must not overlap (routes would be ambiguous, peering is refused).
+      c.regions.forEach((b, j) => {
+        for (let i = 0; i < j; i++) {
+          const a = c.regions[i];
+          if (a.cidr !== undefined && b.cidr !== undefined && cidrsOverlap(a.cidr, b.cidr))
+            issue(["regions", j, "cidr"], `${b.cidr} of region '${b.name}' overlaps ${a.cidr} of region '${a.name}'; peered VPC CIDRs must not overlap`);
+        }
+      });
+      const primaryName = c.primaryRegion ?? c.regions[0]?.name;
+      if (c.aws?.standbyRegion !== undefined) {
+        if (!seenRegions.has(c.aws.standbyRegion))
+          issue(["aws", "standbyRegion"], `'${c.aws.standbyRegion}' is not one of the configured regions (${[...seenRegions].join(", ")})`);
+        else if (c.aws.standbyRegion === primaryName) issue(["aws", "standbyRegion"], `must differ from the primary region '${primaryName}'`);
+      }
       if (c.cloud !== undefined && c.cloud !== "aws") issue(["cloud"], "is always 'aws' on the aws target (remove the key)");
       if (c.aws?.publicK3sApi && c.aws.k3sApiAllowedCidrs.length === 0) issue(["aws", "k3sApiAllowedCidrs"], "must list allowed CIDRs when publicK3sApi is true");
     } else {

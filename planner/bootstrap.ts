@@ -35,7 +35,7 @@ export function renderBootstrapScript(plan: ClusterPlan, o: BootstrapOptions = {
   const attempts = Math.ceil(wait / 5);
   const host = plan.nodes[0].address;
   const sslEnv = o.sslmode ? `export PGSSLMODE=${q(o.sslmode)}\n${o.sslRootCert ? `export PGSSLROOTCERT=${q(o.sslRootCert)}\n` : ""}` : "";
-  const preferred = y.preferredLeaders.map((b) => `${b.cloud}.${b.region}.${b.zone}:1`);
+  const preferred = y.preferredLeaders.map((b) => `${b.cloud}.${b.region}.${b.zone}:${b.priority ?? 1}`);
   const schema = y.schemaStatements.join("\n");
   return `#!/bin/bash
 # yb-k3s bootstrap for stack ${plan.stack}: data placement, Kine role/database, Kine schema. Idempotent.
@@ -71,11 +71,12 @@ fi
 # 2. Data placement: replication factor ${plan.replicationFactor} over the fault domains (${plan.faultTolerance}).
 ${bin}/yb-admin -master_addresses "$MASTERS" modify_placement_info ${q(renderPlacement(y.placement))} ${plan.replicationFactor}
 ${preferred.length ? `${bin}/yb-admin -master_addresses "$MASTERS" set_preferred_zones ${preferred.map(q).join(" ")}\n` : ""}
-# 3. Superuser password: the image starts with yugabyte/yugabyte; replace it with the generated one, once.
+# 3. Superuser password: the image's documented initial password is replaced with the generated one, once.
+: "\${YSQL_INITIAL_PASSWORD:=yugabyte}"
 ysql() { ${bin}/ysqlsh -h "$YSQL_HOST" -p ${ports.ysql} -v ON_ERROR_STOP=1 -X -q "$@"; }
 if ! PGPASSWORD="$YSQL_ADMIN_PASSWORD" ysql -U yugabyte -d yugabyte -c 'SELECT 1' >/dev/null 2>&1; then
   log "setting the yugabyte superuser password"
-  PGPASSWORD=yugabyte ysql -U yugabyte -d yugabyte -v admin_password="$YSQL_ADMIN_PASSWORD" <<'SQL'
+  PGPASSWORD="$YSQL_INITIAL_PASSWORD" ysql -U yugabyte -d yugabyte -v admin_password="$YSQL_ADMIN_PASSWORD" <<'SQL'
 ALTER ROLE yugabyte WITH PASSWORD :'admin_password';
 SQL
 fi

@@ -51,6 +51,8 @@ export interface PlacementBlock {
   readonly region: string;
   readonly zone: string;
   readonly minReplicas?: number;
+  /** Preferred-leader priority (1 = most preferred), for `set_preferred_zones`. */
+  readonly priority?: number;
 }
 
 export interface KineReplicaPlan {
@@ -118,6 +120,13 @@ export interface ClusterPlan {
     readonly apiAddress: string;
     readonly apiUrl: string;
   };
+  /** Regions running Kine and k3s: the primary region, then the standby region when one is configured (aws). */
+  readonly controlPlaneRegions: readonly string[];
+  /**
+   * aws: per control-plane region, the private DNS names of its YSQL, Kine and k3s API load balancers. The primary
+   * region's are the stack-wide names (`ysql.<prefix>.internal`, ...); a standby region's carry the region.
+   */
+  readonly endpointNames?: Readonly<Record<string, { readonly ysql: string; readonly kine: string; readonly k3s: string }>>;
   readonly tls: boolean;
   /** Data volumes are protected/retained: destroy never deletes database data. */
   readonly protectData: boolean;
@@ -178,12 +187,17 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
 
   const extraFlags: Record<string, string> = {};
   if (t.faultTolerance === "region") {
-    // Multi-region: RPCs cross a WAN; give leader leases and heartbeats room (YugabyteDB multi-DC guidance).
+    // Multi-region: RPCs cross a WAN; give leader leases and heartbeats room (YugabyteDB multi-DC guidance). Masters
+    // run Raft across regions too, so they get the same setting.
     extraFlags.leader_failure_max_missed_heartbeat_periods = "10";
   }
   const tserverFlags = mergeTserverFlags(t.yugabyte.tserverFlags, extraFlags);
   const masterFlags: FlagMap = Object.freeze(
-    Object.fromEntries(Object.entries(t.yugabyte.masterFlags).map(([k, v]) => [k, stringifyFlag(v)]).sort(([a], [b]) => a.localeCompare(b))),
+    Object.fromEntries(
+      Object.entries({ ...extraFlags, ...t.yugabyte.masterFlags })
+        .map(([k, v]) => [k, stringifyFlag(v)])
+        .sort(([a], [b]) => a.localeCompare(b)),
+    ),
   );
 
   // Nodes: zone by zone, region by region; node 0 (first zone of the primary region) is the join target.
@@ -229,31 +243,50 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
   // yb-admin find the leader. We list the first node of each zone (bounded by 2*RF-1 to keep commands short).
   const masterAddresses = nodes.filter((n) => n.ordinal === 0).slice(0, 2 * t.replicationFactor - 1).map((n) => `${n.address}:${ports.masterRpc}`);
 
-  const allZones = t.regions.flatMap((r) => r.zones.map((zone) => ({ cloud, region: r.name, zone })));
-  const placement: PlacementBlock[] =
-    t.faultTolerance === "zone" && allZones.length === t.replicationFactor
-      ? allZones.map((b) => ({ ...b, minReplicas: 1 }))
-      : allZones.map((b) => ({ ...b }));
-  const preferredLeaders: PlacementBlock[] = t.regions.length > 1 ? allZones.filter((b) => b.region === primaryRegion) : [];
+  // aws: a standby control-plane region (its own Kine, k3s and endpoints). Region fault tolerance needs one, so it
+  // defaults to the next region when the stack asks for region fault tolerance without naming one.
+  const standbyRegion =
+    t.target === "aws" ? (t.aws?.standbyRegion ?? (t.faultTolerance === "region" ? ordered.find((r) => r.name !== primaryRegion)?.name : undefined)) : undefined;
+  const { placement, preferredLeaders } = planPlacement(t, cloud, primaryRegion, standbyRegion);
 
-  const primary = t.regions.find((r) => r.name === primaryRegion) as Topology["regions"][number];
   const dialect: SqlDialect = "yugabytedb";
+  const controlPlaneRegions = [primaryRegion, ...(standbyRegion ? [standbyRegion] : [])];
+  const endpointNames =
+    t.target === "aws"
+      ? Object.fromEntries(
+          controlPlaneRegions.map((r) => {
+            const infix = r === primaryRegion ? "" : `${r}.`;
+            return [r, { ysql: `ysql.${infix}${prefix}.internal`, kine: `kine.${infix}${prefix}.internal`, k3s: `k3s.${infix}${prefix}.internal` }];
+          }),
+        )
+      : undefined;
   const ysqlHost =
-    t.target === "kubernetes" ? `${KUBERNETES_NAMES.ysqlService}.${namespace}.svc.${clusterDomain}` : t.target === "aws" ? `ysql.${prefix}.internal` : nodes[0].address;
+    t.target === "kubernetes"
+      ? `${KUBERNETES_NAMES.ysqlService}.${namespace}.svc.${clusterDomain}`
+      : endpointNames
+        ? endpointNames[primaryRegion].ysql
+        : nodes[0].address;
+  const scheme = t.tls.enabled ? "https" : "http";
+  const regionZones = (name: string) => (t.regions.find((r) => r.name === name) as Topology["regions"][number]).zones;
+  /** Members of a role: `count` per control-plane region, spread over that region's zones, indexed across regions. */
+  const members = (count: number) => controlPlaneRegions.flatMap((region) => spread(count, regionZones(region)).map((zone) => ({ region, zone })));
 
-  // Kine replicas and k3s servers: in the primary region, spread over its zones (Kine's writes stay regional); with
-  // region fault tolerance, round robin over the regions, primary first, so a region loss leaves some of each.
+  // Kine replicas and k3s servers: in the primary region, spread over its zones (Kine's writes stay regional).
+  // aws: in each control-plane region (primary, plus the standby region if configured), each with its own endpoints.
+  // Elsewhere, with region fault tolerance: round robin over the regions, primary first, so a region loss leaves some.
   const roleSlots = (count: number): { region: string; zone: string }[] =>
-    t.faultTolerance === "region"
-      ? Array.from({ length: count }, (_, i) => {
-          const r = ordered[i % ordered.length];
-          return { region: r.name, zone: r.zones[Math.floor(i / ordered.length) % r.zones.length] };
-        })
-      : spread(count, primary.zones).map((zone) => ({ region: primaryRegion, zone }));
+    t.target === "aws"
+      ? members(count)
+      : t.faultTolerance === "region"
+        ? Array.from({ length: count }, (_, i) => {
+            const r = ordered[i % ordered.length];
+            return { region: r.name, zone: r.zones[Math.floor(i / ordered.length) % r.zones.length] };
+          })
+        : spread(count, regionZones(primaryRegion)).map((zone) => ({ region: primaryRegion, zone }));
   const kineReplicas: KineReplicaPlan[] = roleSlots(t.kine.replicas).map(({ region, zone }, index) => {
     const name = `kine-${index}`;
     const zoneNode = nodes.find((n) => n.zone === zone) ?? nodes[0];
-    const dbHost = t.target === "docker" ? zoneNode.address : ysqlHost;
+    const dbHost = t.target === "docker" ? zoneNode.address : endpointNames ? endpointNames[region].ysql : ysqlHost;
     const address =
       t.target === "docker" ? name : t.target === "kubernetes" ? `${KUBERNETES_NAMES.kineService}.${namespace}.svc.${clusterDomain}` : awsAddress(region, zone, 100 + index);
     return {
@@ -265,12 +298,12 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
       database: { host: dbHost, port: ports.ysql, database: t.yugabyte.database, user: t.yugabyte.user, sslmode: t.tls.enabled ? "verify-full" : "disable" },
     };
   });
-  const scheme = t.tls.enabled ? "https" : "http";
+  const kineEndpointOf = (region: string) => `${scheme}://${(endpointNames as Record<string, { kine: string }>)[region].kine}:${ports.kine}`;
   const kineEndpoints =
     t.target === "kubernetes"
       ? [`${scheme}://${KUBERNETES_NAMES.kineService}.${namespace}.svc.${clusterDomain}:${ports.kine}`]
-      : t.target === "aws"
-        ? [`${scheme}://kine.${prefix}.internal:${ports.kine}`]
+      : endpointNames
+        ? controlPlaneRegions.map(kineEndpointOf)
         : kineReplicas.map((k) => `${scheme}://${k.address}:${ports.kine}`);
 
   const bind = t.docker?.bindAddress ?? "127.0.0.1";
@@ -279,16 +312,20 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
   const apiPort = t.target === "docker" ? (dockerPorts?.k3sApi ?? ports.k3sApi) : ports.k3sApi;
   const apiUrl = `https://${apiAddress.includes(":") ? `[${apiAddress}]` : apiAddress}:${apiPort}`;
 
+  // Every server answers to the stack-wide API name and to each control-plane region's own name.
+  const regionalApiNames = endpointNames ? controlPlaneRegions.map((r) => endpointNames[r].k3s) : [];
   const servers: K3sServerPlan[] = roleSlots(t.k3s.servers).map(({ region, zone }, index) => {
     const name = `k3s-${index}`;
     const address = t.target === "docker" ? name : t.target === "kubernetes" ? name : awsAddress(region, zone, 200 + index);
     // Kubernetes: the service's shorter in-cluster names too (agents commonly use K3S_URL=https://k3s.<ns>.svc:6443).
     const serviceNames =
       t.target === "kubernetes" ? [`${KUBERNETES_NAMES.k3sService}.${namespace}.svc`, `${KUBERNETES_NAMES.k3sService}.${namespace}`, KUBERNETES_NAMES.k3sService] : [];
-    const sans = [...new Set([apiAddress, ...serviceNames, "localhost", "127.0.0.1", name])];
+    const sans = [...new Set([apiAddress, ...regionalApiNames, ...serviceNames, "localhost", "127.0.0.1", name])];
+    // aws: each server uses its own region's Kine endpoint, so a standby region runs without the primary.
+    const datastore = endpointNames ? kineEndpointOf(region) : kineEndpoints.join(",");
     const args = [
       "server",
-      `--datastore-endpoint=${kineEndpoints.join(",")}`,
+      `--datastore-endpoint=${datastore}`,
       ...sans.map((s) => `--tls-san=${s}`),
       `--node-name=${name}`,
       "--write-kubeconfig-mode=0600",
@@ -326,11 +363,77 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
     },
     kine: { image: images.kine(t.kine.version), version: t.kine.version, replicas: kineReplicas, endpoints: kineEndpoints },
     k3s: { image: images.k3s(t.k3s.version), version: t.k3s.version, servers, apiAddress, apiUrl },
+    controlPlaneRegions,
+    endpointNames,
     tls: t.tls.enabled,
     protectData: t.protectData ?? t.target !== "docker",
   };
 }
 
-/** `yb-admin` placement string: `c.r.z[:min],...`. */
+/**
+ * `yb-admin modify_placement_info` string: `c.r.z:min,...`. yb-admin defaults an omitted count to 1 and rejects a
+ * placement whose counts add up to more than the replication factor, so the count is always explicit.
+ */
 export const renderPlacement = (blocks: readonly PlacementBlock[]): string =>
-  blocks.map((b) => `${b.cloud}.${b.region}.${b.zone}${b.minReplicas !== undefined ? `:${b.minReplicas}` : ""}`).join(",");
+  blocks.map((b) => `${b.cloud}.${b.region}.${b.zone}:${b.minReplicas ?? 1}`).join(",");
+
+/** Hand out `count` items round robin over buckets with capacities; returns how many each bucket got. */
+export function distribute(count: number, capacities: readonly number[]): number[] {
+  const out = capacities.map(() => 0);
+  let left = count;
+  while (left > 0) {
+    let placed = false;
+    for (let i = 0; i < capacities.length && left > 0; i++) {
+      if (out[i] < capacities[i]) {
+        out[i]++;
+        left--;
+        placed = true;
+      }
+    }
+    if (!placed) break;
+  }
+  return out;
+}
+
+/**
+ * Where the RF replicas of every tablet go (placement blocks with explicit minimum counts adding up to RF) and where
+ * leaders prefer to live.
+ * - zone / none: replicas round robin over zones (primary region first), never more in a zone than it has nodes.
+ * - region: replicas round robin over regions first (primary first), so no region holds a majority (RF 3 over 3
+ *   regions = one replica per region; RF 5 = 2/2/1), then over that region's zones.
+ * Preferred leaders (multi-region): the primary region's blocks (priority 1), so Kine's writes commit with a leader
+ * nearby; with a standby control-plane region its blocks come next (priority 2), so leaders follow the standby Kine
+ * when the primary region is lost.
+ */
+export function planPlacement(
+  t: Topology,
+  cloud: string,
+  primaryRegion: string,
+  standbyRegion?: string,
+): { placement: PlacementBlock[]; preferredLeaders: PlacementBlock[] } {
+  const ordered = [...t.regions].sort((a, b) => (a.name === primaryRegion ? -1 : b.name === primaryRegion ? 1 : 0));
+  const rf = t.replicationFactor;
+  const placement: PlacementBlock[] = [];
+  if (t.faultTolerance === "region") {
+    const perRegion = distribute(rf, ordered.map((r) => r.zones.length * r.nodesPerZone));
+    ordered.forEach((r, i) => {
+      const perZone = distribute(perRegion[i], r.zones.map(() => r.nodesPerZone));
+      r.zones.forEach((zone, j) => {
+        if (perZone[j] > 0) placement.push({ cloud, region: r.name, zone, minReplicas: perZone[j] });
+      });
+    });
+  } else {
+    // Interleave zones across regions (a1, b1, a2, b2, ...) so a multi-region zone-FT layout still spreads.
+    const zones: { region: string; zone: string; capacity: number }[] = [];
+    for (let j = 0; j < Math.max(...ordered.map((r) => r.zones.length)); j++)
+      for (const r of ordered) if (j < r.zones.length) zones.push({ region: r.name, zone: r.zones[j], capacity: r.nodesPerZone });
+    const perZone = distribute(rf, zones.map((z) => z.capacity));
+    zones.forEach((z, i) => {
+      if (perZone[i] > 0) placement.push({ cloud, region: z.region, zone: z.zone, minReplicas: perZone[i] });
+    });
+  }
+  const leaders = (region: string | undefined, priority: number) =>
+    placement.filter((b) => b.region === region).map((b) => ({ cloud: b.cloud, region: b.region, zone: b.zone, priority }));
+  const preferredLeaders = t.regions.length > 1 ? [...leaders(primaryRegion, 1), ...leaders(standbyRegion, 2)] : [];
+  return { placement, preferredLeaders };
+}

@@ -30,6 +30,9 @@ export const yugabyteTarballUrl = (version = YUGABYTE_VERSION, build = YUGABYTE_
 export const kineBinaryUrl = (version = KINE_VERSION, arch: "amd64" | "arm64" = "amd64") =>
   `https://github.com/k3s-io/kine/releases/download/${version}/kine-${arch}`;
 export const k3sInstallScriptUrl = "https://get.k3s.io";
+/** The k3s binary of a release (the "+" of `v1.36.3+k3s1` is URL-encoded in GitHub's download path). */
+export const k3sBinaryUrl = (release = K3S_VERSION, arch: "amd64" | "arm64" = "amd64") =>
+  `https://github.com/k3s-io/k3s/releases/download/${encodeURIComponent(release)}/${arch === "amd64" ? "k3s" : "k3s-arm64"}`;
 
 /** Accepted shapes when a stack overrides a version: never `latest`, never a moving tag. */
 export const versionPatterns = {

@@ -1,4 +1,5 @@
 import "./common";
 import "./docker";
 import "./kubernetes";
+import "./aws";
 export { resourceStates, callResults } from "./registry";

@@ -8,12 +8,21 @@ const DSN = /\b([a-z][a-z0-9+.-]*):\/\/([^:@/\s"'$]+):([^@/\s"']+)@/gi;
 const SECRET_FLAGS = ["--token", "--agent-token"];
 
 /** A value typed into the program rather than fetched at run time ($VAR, $(cmd), a Secret reference). */
-export const isLiteral = (v: string | undefined): boolean => !!v && !v.startsWith("$") && v !== UNKNOWN;
+export const isLiteral = (v: string | undefined): boolean =>
+  !!v && !v.startsWith("$") && v !== UNKNOWN && !/%[-+ 0#]*\d*[sbdq]/.test(v); // a printf format fills in a fetched value
+
+/** A regular expression or template describing a DSN (e.g. `([^:]+):([^@]+)@` in a parser), not a credential. */
+const PATTERN = /[[\](){}*+?^|\\<>]/;
 
 function dsnFindings(text: string, where: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(DSN)) {
-    if (!isLiteral(m[3])) continue;
+  // Comment lines document the shape of a DSN; they cannot leak one.
+  const code = text
+    .split("\n")
+    .filter((l) => !/^\s*#/.test(l))
+    .join("\n");
+  for (const m of code.matchAll(DSN)) {
+    if (!isLiteral(m[3]) || PATTERN.test(m[2]) || PATTERN.test(m[3])) continue;
     out.push(
       `${where} contains a ${m[1]}:// URL with a literal password for user "${m[2]}"; read the DSN from a Secret ` +
         `(Kubernetes secretKeyRef, AWS Secrets Manager/SSM at boot) instead of writing it into the launch.`,

@@ -27,7 +27,7 @@ const cases: [string, () => Record<string, unknown>, RegExp][] = [
     },
     /^yb-k3s:regions\[2\]\.cidr: 10\.10\.0\.0\/20 of region 'eu-west-1' overlaps 10\.10\.0\.0\/16 of region 'us-east-1'/,
   ],
-  ["aws CIDR too small for the subnets", () => ({ ...stagingConfig(), regions: [{ name: "us-east-1", zones: ["us-east-1a", "us-east-1b", "us-east-1c"], cidr: "10.0.0.0/28" }] }), /^yb-k3s:regions\[0\]\.cidr: must be a VPC CIDR from \/16 to \/20/],
+  ["aws CIDR too small for the subnets", () => ({ ...stagingConfig(), regions: [{ name: "us-east-1", zones: ["us-east-1a", "us-east-1b", "us-east-1c"], cidr: "10.0.0.0/28" }] }), /^yb-k3s:regions\[0\]\.cidr: must be a \/16 to \/20 VPC CIDR/],
   ["'latest' YugabyteDB tag", () => ({ ...localConfig(), yugabyte: { version: "latest" } }), /^yb-k3s:yugabyte\.version: must be a pinned YugabyteDB release .*never 'latest'/],
   ["'latest' Kine tag", () => ({ ...localConfig(), kine: { version: "latest" } }), /^yb-k3s:kine\.version: must be a pinned Kine release/],
   ["'latest' k3s channel", () => ({ ...localConfig(), k3s: { version: "latest" } }), /^yb-k3s:k3s\.version: must be a pinned k3s release/],

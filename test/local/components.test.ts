@@ -24,7 +24,7 @@ describe("components used on their own", () => {
     expect(containers.map((c) => c.name)).toEqual(["yb-a-0", "yb-b-0", "yb-c-0", "yb-a-1", "yb-b-1", "yb-c-1", "db-bootstrap"]);
     const boot = containers.at(-1)!;
     for (const c of containers.slice(0, -1)) expect(boot.dependsOn).toContain(c.urn);
-    expect(String((boot.inputs.command as string[])[2])).toContain("modify_placement_info 'local.east.a,local.east.b,local.east.c' 5");
+    expect(String((boot.inputs.command as string[])[2])).toContain("modify_placement_info 'local.east.a:2,local.east.b:2,local.east.c:1' 5");
     expect(run.outputs.ysql).toBe("yb-a-0:5433");
     expect(run.outputs.nodes).toHaveLength(6);
     // Every child is parented to its component; the component's token is yb-k3s:<module>:<Type>.

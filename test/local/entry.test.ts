@@ -12,7 +12,7 @@ describe("entry point under the language host's loader", () => {
   it("type-checks and runs index.ts through ts-node with the project's typescript", () => {
     const out = execFileSync(process.execPath, [loader, "local"], { encoding: "utf8", env: { ...process.env, PULUMI_NODEJS_TRANSPILE_ONLY: "" }, timeout: 120_000 });
     const summary = JSON.parse(out) as { resources: number; outputs: string[]; typescript: string };
-    expect(summary.outputs).toEqual(["faultTolerance", "k3sApiUrl", "kineEndpoint", "kubeconfig", "topology", "uiUrl", "ysqlConnectionString"]);
+    expect(summary.outputs).toEqual(["accessHints", "faultTolerance", "instanceIds", "k3sApiUrl", "kineEndpoint", "kubeconfig", "topology", "uiUrl", "ysqlConnectionString"]);
     expect(summary.resources).toBeGreaterThan(30);
     // The SDK's peer range: TypeScript below 7.
     expect(Number(summary.typescript.split(".")[0])).toBeLessThan(7);

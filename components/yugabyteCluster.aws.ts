@@ -1,0 +1,89 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { renderYugabyteUserData, ssmParameters } from "../planner/awsUserData";
+import { ports } from "../planner/ports";
+import { awsTags, ec2Instance, endpointNames, networkLoadBalancer, privateAlias, regionSuffix, ssmParameter } from "./aws.common";
+import type { AwsPlatform } from "./platform";
+import type { YugabyteClusterArgs, YugabyteClusterBuild } from "./yugabyteCluster";
+
+/**
+ * YugabyteDB on EC2: one instance per planned node in its AZ with the plan's fixed private IP, a separate encrypted gp3
+ * data volume (protected and retained when the plan says so), yugabyted under systemd with exactly the plan's args.
+ * Node 0 also runs the bootstrap (placement, Kine role/database/schema) as a systemd oneshot once every tserver is up.
+ * An internal NLB on 5433 over the primary region's nodes is the one YSQL address Kine uses (`ysql.<prefix>.internal`).
+ */
+export function buildYugabyteAws(parent: pulumi.ComponentResource, name: string, args: YugabyteClusterArgs, p: AwsPlatform): YugabyteClusterBuild {
+  const { plan } = args;
+  const cfg = p.config;
+  const ssm = ssmParameters(plan);
+  const params = [
+    ssmParameter(parent, `${name}-admin-password`, p, plan, ssm.adminPassword, args.adminPassword),
+    ssmParameter(parent, `${name}-kine-password`, p, plan, ssm.kinePassword, args.kinePassword),
+  ];
+
+  const instances: aws.ec2.Instance[] = [];
+  for (const node of plan.nodes) {
+    const network = p.regions[node.region];
+    const o = { parent, provider: network.provider };
+    const volume = new aws.ebs.Volume(
+      `${node.name}-data`,
+      {
+        availabilityZone: node.zone,
+        size: cfg.yugabyteDataVolumeGiB,
+        type: "gp3",
+        iops: cfg.yugabyteDataVolumeIops,
+        throughput: 250,
+        encrypted: true,
+        tags: awsTags(plan, "yugabyte-data", `${node.name}-data`),
+      },
+      { ...o, protect: plan.protectData, retainOnDelete: plan.protectData },
+    );
+    const instance = ec2Instance(parent, node.name, {
+      plan,
+      network,
+      zone: node.zone,
+      privateIp: node.address,
+      instanceType: cfg.yugabyteInstanceType,
+      securityGroup: network.securityGroups.database,
+      profile: p.instanceProfiles.yugabyte,
+      userData: volume.id.apply((id) => renderYugabyteUserData(plan, node, { dataVolumeId: id, ssmRegion: p.ssmRegion })),
+      rootVolumeGiB: cfg.rootVolumeGiB,
+      role: "yugabyte",
+      hostName: node.name,
+      dependsOn: node.index === 0 ? params : [],
+      ignoreUserDataChanges: true,
+    });
+    new aws.ec2.VolumeAttachment(`${node.name}-data-attachment`, { deviceName: "/dev/sdf", volumeId: volume.id, instanceId: instance.id, stopInstanceBeforeDetaching: true }, o);
+    instances.push(instance);
+  }
+
+  // One internal YSQL NLB per control-plane region, over that region's nodes: Kine there never depends on another region.
+  for (const region of p.controlPlaneRegions) {
+    const network = p.regions[region];
+    const ysqlLbGroup = network.securityGroups.ysqlLb;
+    if (!ysqlLbGroup) throw new Error(`aws platform: region ${region} has no YSQL load balancer security group`);
+    const suffix = regionSuffix(p, region);
+    const nlb = networkLoadBalancer(parent, `${name}-ysql${suffix}`, {
+      plan,
+      network,
+      role: `ysql${suffix}`,
+      port: ports.ysql,
+      targets: plan.nodes.filter((n) => n.region === region).map((n) => ({ name: n.name, ip: n.address })),
+      securityGroup: ysqlLbGroup,
+      internal: true,
+      dependsOn: instances,
+    });
+    privateAlias(parent, `${name}-ysql${suffix}`, p, endpointNames(plan, region).ysql, nlb.lb);
+  }
+
+  const first = plan.nodes[0];
+  return {
+    // Node 0 runs the bootstrap on the host; Kine gates itself on the schema (it polls for it before every start).
+    bootstrap: instances[0],
+    ready: pulumi.output(true),
+    ysqlEndpoint: pulumi.output(`${plan.yugabyte.ysqlHost}:${ports.ysql}`),
+    operatorYsqlEndpoint: pulumi.output(`(private: ${plan.yugabyte.ysqlHost}:${ports.ysql} from inside the VPC; see the access hints for SSM port forwarding)`),
+    uiUrl: pulumi.output(`http://${first.address}:${ports.yugabytedUi} (private; SSM port forwarding)`),
+    nodeIds: pulumi.all(instances.map((i) => i.id)),
+  };
+}

@@ -1,0 +1,502 @@
+/**
+ * EC2 user data for the aws target, rendered as cloud-init `#cloud-config` (pure, no @pulumi import, so tests can feed
+ * every rendering to `cloud-init schema` and every script in it to `shellcheck`).
+ *
+ * Conventions on every host:
+ * - Ubuntu 24.04 (SSM agent preinstalled; the AWS CLI comes from its snap, pinned to the v2 channel).
+ * - No secret is ever in user data: scripts read SecureString parameters under `/<project>/<stack>/...` with the
+ *   instance role at boot, and write them to root-only files (mode 0600) that systemd reads via EnvironmentFile.
+ * - Every role runs as a systemd service with its own user; every wait is bounded; every step is idempotent so a
+ *   reboot or a re-run of cloud-init converges instead of breaking.
+ */
+import { stringify } from "yaml";
+import { BOOTSTRAP_ENV, renderBootstrapScript } from "./bootstrap";
+import { KINE_ENDPOINT_ENV, kineArgs } from "./kine";
+import { KINE_INDEXES, KINE_TABLE } from "./kineSchema";
+import type { ClusterPlan, K3sServerPlan, KineReplicaPlan, NodePlan } from "./plan";
+import { k3sBinaryUrl, kineBinaryUrl, yugabyteTarballUrl } from "./versions";
+
+/** Amazon Time Sync Service, reachable from every VPC without NAT. */
+export const AMAZON_TIME_SYNC = "169.254.169.123";
+export const AWS_CLI = "/snap/bin/aws";
+export const ENV_DIR = "/etc/yb-k3s";
+export const SCRIPT_DIR = "/usr/local/sbin";
+/** Mount point of the separate EBS data volume; the plan's base_dir lives below it. */
+export const DATA_MOUNT = "/data";
+
+/** SSM Parameter Store names, one tree per stack, one subtree per role so IAM can grant each role only its own. */
+export function ssmParameters(plan: Pick<ClusterPlan, "project" | "stack">) {
+  const root = `/${plan.project}/${plan.stack}`;
+  return {
+    root,
+    yugabyte: `${root}/yugabyte`,
+    adminPassword: `${root}/yugabyte/admin-password`,
+    kinePassword: `${root}/yugabyte/kine-password`,
+    kine: `${root}/kine`,
+    kineDsn: `${root}/kine/dsn`,
+    k3s: `${root}/k3s`,
+    k3sToken: `${root}/k3s/token`,
+    /** k3s PKI files: `<k3sTls>/<path below the k3s tls dir>`, base64 of the PEM (keeps multi-line values intact). */
+    k3sTls: `${root}/k3s/tls`,
+  } as const;
+}
+
+/** Parameter name of a k3s PKI file (path relative to the k3s tls directory, e.g. `etcd/peer-ca.key`). */
+export const k3sTlsParameter = (plan: Pick<ClusterPlan, "project" | "stack">, relativePath: string): string =>
+  `${ssmParameters(plan).k3sTls}/${relativePath.replace(/^\/+/, "")}`;
+
+export interface WriteFile {
+  readonly path: string;
+  readonly content: string;
+  readonly permissions: string;
+}
+
+export interface CloudConfig {
+  readonly packages: readonly string[];
+  readonly files: readonly WriteFile[];
+  /** Each entry is an argv list (no shell). */
+  readonly runcmd: readonly (readonly string[])[];
+}
+
+/** Render a `#cloud-config` document: chrony against the Amazon Time Sync Service, packages, files, commands. */
+export function renderCloudConfig(c: CloudConfig): string {
+  const doc = {
+    ntp: { enabled: true, ntp_client: "chrony", servers: [AMAZON_TIME_SYNC] },
+    package_update: true,
+    packages: [...c.packages],
+    write_files: c.files.map((f) => ({ path: f.path, owner: "root:root", permissions: f.permissions, content: f.content })),
+    runcmd: c.runcmd.map((r) => [...r]),
+  };
+  return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
+}
+
+/** Quote a string for bash (single quotes). */
+export const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** Quote one argument for a systemd ExecStart= line: double quotes, `%` and `$` escaped (no specifier/env expansion). */
+export const systemdArg = (s: string): string => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/%/g, "%%").replace(/\$/g, "$$$$")}"`;
+
+/** The prelude every script shares: strict mode, logging, bounded downloads, SSM reads with the instance role. */
+function prelude(plan: ClusterPlan, ssmRegion: string, what: string): string {
+  return `#!/bin/bash
+# yb-k3s (${plan.stack}): ${what}
+set -euo pipefail
+SSM_REGION=${shq(ssmRegion)}
+log() { printf '%s yb-k3s: %s\\n' "$(date -u +%FT%TZ)" "$*" >&2; }
+# Bounded download with retries (NAT or the origin may still be coming up).
+download() {
+  curl -fsSL --retry 10 --retry-delay 5 --retry-connrefused --connect-timeout 10 --max-time 900 -o "$2.part" "$1"
+  mv "$2.part" "$2"
+}
+# A parameter's value, decrypted with the instance role (never echoed to logs).
+ssm_get() {
+  ${AWS_CLI} ssm get-parameter --region "$SSM_REGION" --with-decryption --name "$1" --query Parameter.Value --output text
+}
+`;
+}
+
+/** Installs the AWS CLI once (the snap is what Ubuntu 24.04 ships; the v2 channel is the stable major version). */
+const installAwsCli = `if [ ! -x ${AWS_CLI} ]; then
+  for _ in $(seq 1 30); do snap install aws-cli --classic --channel=v2/stable && break; sleep 10; done
+fi
+[ -x ${AWS_CLI} ] || { log "aws cli could not be installed"; exit 1; }
+`;
+
+const unit = (sections: Record<string, readonly string[]>): string =>
+  Object.entries(sections)
+    .map(([name, lines]) => `[${name}]\n${lines.join("\n")}\n`)
+    .join("\n");
+
+const execLine = (binary: string, args: readonly string[]): string => [binary, ...args.map(systemdArg)].join(" ");
+
+// ---------------------------------------------------------------------------------------------------------------
+// YugabyteDB nodes
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface YugabyteUserDataOptions {
+  /** The EBS data volume's id (`vol-...`): its NVMe serial is the id without the dash. */
+  readonly dataVolumeId: string;
+  /** Region holding the stack's SSM parameters (the primary region). */
+  readonly ssmRegion: string;
+}
+
+/** The udev path of an EBS volume on a Nitro instance. */
+export const ebsDevicePath = (volumeId: string): string => `/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${volumeId.replace(/-/g, "")}`;
+
+export const YB_UNITS = { thp: "yb-k3s-thp.service", yugabyted: "yugabyted.service", bootstrap: "yb-k3s-bootstrap.service" } as const;
+
+export function renderYugabyteSetupScript(plan: ClusterPlan, node: NodePlan, o: YugabyteUserDataOptions): string {
+  const y = plan.yugabyte;
+  const home = y.binDir.replace(/\/bin$/, "");
+  const release = `${home}-${y.version}`;
+  const units = [YB_UNITS.thp, YB_UNITS.yugabyted, ...(node.index === 0 ? [YB_UNITS.bootstrap] : [])];
+  return `${prelude(plan, o.ssmRegion, `YugabyteDB node ${node.name} setup (data volume, release, services)`)}
+DEVICE=${shq(ebsDevicePath(o.dataVolumeId))}
+MOUNT=${shq(DATA_MOUNT)}
+BASE_DIR=${shq(y.baseDir)}
+RELEASE_DIR=${shq(release)}
+HOME_LINK=${shq(home)}
+TARBALL_URL=${shq(yugabyteTarballUrl(...(y.version.split("-") as [string, string])))}
+
+${installAwsCli}
+# 1. The data volume is attached after the instance boots: wait for it (bounded), format it only if it has no
+#    filesystem (never reformat data), mount it by UUID.
+for _ in $(seq 1 180); do
+  [ -e "$DEVICE" ] && break
+  sleep 5
+done
+[ -e "$DEVICE" ] || { log "data volume $DEVICE not attached after 15 minutes"; exit 1; }
+if ! blkid "$DEVICE" >/dev/null 2>&1; then
+  log "formatting new data volume $DEVICE"
+  mkfs.xfs -L yb-data "$DEVICE"
+fi
+UUID=$(blkid -s UUID -o value "$DEVICE")
+mkdir -p "$MOUNT"
+grep -q "UUID=$UUID" /etc/fstab || printf 'UUID=%s %s xfs defaults,noatime,nofail 0 2\\n' "$UUID" "$MOUNT" >> /etc/fstab
+mountpoint -q "$MOUNT" || mount "$MOUNT"
+
+# 2. A system user owning the data.
+id yugabyte >/dev/null 2>&1 || useradd --system --home-dir "$BASE_DIR" --shell /usr/sbin/nologin yugabyte
+mkdir -p "$BASE_DIR"
+chown -R yugabyte:yugabyte "$BASE_DIR"
+
+# 3. The pinned release, installed once per version.
+if [ ! -x "$RELEASE_DIR/bin/yugabyted" ]; then
+  log "installing YugabyteDB from $TARBALL_URL"
+  download "$TARBALL_URL" /tmp/yugabyte.tar.gz
+  rm -rf "$RELEASE_DIR.tmp"
+  mkdir -p "$RELEASE_DIR.tmp"
+  tar -xzf /tmp/yugabyte.tar.gz -C "$RELEASE_DIR.tmp" --strip-components=1
+  "$RELEASE_DIR.tmp/bin/post_install.sh"
+  mv "$RELEASE_DIR.tmp" "$RELEASE_DIR"
+  rm -f /tmp/yugabyte.tar.gz
+fi
+ln -sfn "$RELEASE_DIR" "$HOME_LINK"
+
+# 4. Services (enabled: they come back after a reboot without cloud-init).
+systemctl daemon-reload
+systemctl enable --now ${units.join(" ")}
+log "node ${node.name} set up"
+`;
+}
+
+/** YugabyteDB's recommended transparent huge page settings (always; defer+madvise; max_ptes_none 0). */
+export const THP_SCRIPT = `#!/bin/bash
+# Transparent huge pages as the YugabyteDB deployment checklist recommends.
+set -euo pipefail
+THP=/sys/kernel/mm/transparent_hugepage
+echo always > "$THP/enabled"
+echo defer+madvise > "$THP/defrag"
+echo 0 > "$THP/khugepaged/max_ptes_none"
+`;
+
+export const YB_LIMITS = `# yb-k3s: YugabyteDB production limits
+yugabyte soft nofile 1048576
+yugabyte hard nofile 1048576
+yugabyte soft nproc 12000
+yugabyte hard nproc 12000
+`;
+
+export function renderYugabytedUnit(plan: ClusterPlan, node: NodePlan): string {
+  return unit({
+    Unit: [
+      `Description=YugabyteDB node ${node.name} (yb-k3s stack ${plan.stack})`,
+      "Wants=network-online.target",
+      `After=network-online.target time-sync.target ${YB_UNITS.thp}`,
+      `RequiresMountsFor=${plan.yugabyte.baseDir}`,
+    ],
+    Service: [
+      "Type=simple",
+      "User=yugabyte",
+      "Group=yugabyte",
+      `Environment=HOME=${plan.yugabyte.baseDir}`,
+      // Exactly the plan's arguments (ysql_sequence_cache_minval=1 is inside --tserver_flags).
+      `ExecStart=${execLine(`${plan.yugabyte.binDir}/yugabyted`, node.yugabytedArgs)}`,
+      "Restart=always",
+      "RestartSec=10",
+      "LimitNOFILE=1048576",
+      "LimitNPROC=12000",
+      "LimitCORE=infinity",
+      "TimeoutStopSec=300",
+    ],
+    Install: ["WantedBy=multi-user.target"],
+  });
+}
+
+const THP_UNIT = unit({
+  Unit: ["Description=Transparent huge pages for YugabyteDB", `Before=${YB_UNITS.yugabyted}`],
+  Service: ["Type=oneshot", "RemainAfterExit=yes", `ExecStart=${SCRIPT_DIR}/yb-k3s-thp`],
+  Install: ["WantedBy=multi-user.target"],
+});
+
+/** Node 0: read the two passwords from SSM and run the idempotent bootstrap (placement, role, database, schema). */
+export function renderBootstrapWrapper(plan: ClusterPlan, ssmRegion: string): string {
+  const p = ssmParameters(plan);
+  return `${prelude(plan, ssmRegion, "run the database bootstrap with passwords from SSM")}
+${BOOTSTRAP_ENV.adminPassword}=$(ssm_get ${shq(p.adminPassword)})
+${BOOTSTRAP_ENV.kinePassword}=$(ssm_get ${shq(p.kinePassword)})
+export ${BOOTSTRAP_ENV.adminPassword} ${BOOTSTRAP_ENV.kinePassword}
+exec /bin/bash /usr/local/lib/yb-k3s/bootstrap.sh
+`;
+}
+
+const BOOTSTRAP_UNIT = (plan: ClusterPlan) =>
+  unit({
+    Unit: [
+      `Description=yb-k3s database bootstrap for stack ${plan.stack} (placement, Kine role, database and schema)`,
+      `Wants=${YB_UNITS.yugabyted}`,
+      `After=${YB_UNITS.yugabyted}`,
+      // Retried forever while the universe forms; each attempt waits (bounded) for every tablet server.
+      "StartLimitIntervalSec=0",
+    ],
+    Service: ["Type=oneshot", "RemainAfterExit=yes", `ExecStart=${SCRIPT_DIR}/yb-k3s-bootstrap`, "Restart=on-failure", "RestartSec=30"],
+    Install: ["WantedBy=multi-user.target"],
+  });
+
+/** Every file written on a YugabyteDB node (exported for tests). */
+export function yugabyteFiles(plan: ClusterPlan, node: NodePlan, o: YugabyteUserDataOptions): WriteFile[] {
+  const files: WriteFile[] = [
+    { path: "/etc/security/limits.d/99-yugabyte.conf", content: YB_LIMITS, permissions: "0644" },
+    { path: `${SCRIPT_DIR}/yb-k3s-thp`, content: THP_SCRIPT, permissions: "0755" },
+    { path: `/etc/systemd/system/${YB_UNITS.thp}`, content: THP_UNIT, permissions: "0644" },
+    { path: `/etc/systemd/system/${YB_UNITS.yugabyted}`, content: renderYugabytedUnit(plan, node), permissions: "0644" },
+    { path: `${SCRIPT_DIR}/yb-k3s-setup`, content: renderYugabyteSetupScript(plan, node, o), permissions: "0755" },
+  ];
+  if (node.index === 0) {
+    files.push(
+      { path: "/usr/local/lib/yb-k3s/bootstrap.sh", content: renderBootstrapScript(plan), permissions: "0755" },
+      { path: `${SCRIPT_DIR}/yb-k3s-bootstrap`, content: renderBootstrapWrapper(plan, o.ssmRegion), permissions: "0755" },
+      { path: `/etc/systemd/system/${YB_UNITS.bootstrap}`, content: BOOTSTRAP_UNIT(plan), permissions: "0644" },
+    );
+  }
+  return files;
+}
+
+export function renderYugabyteUserData(plan: ClusterPlan, node: NodePlan, o: YugabyteUserDataOptions): string {
+  return renderCloudConfig({
+    packages: ["xfsprogs", "curl", "python3"],
+    files: yugabyteFiles(plan, node, o),
+    runcmd: [[`${SCRIPT_DIR}/yb-k3s-setup`]],
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Kine replicas
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface RoleUserDataOptions {
+  readonly ssmRegion: string;
+  /** How long (seconds) one start attempt waits for the schema before failing (systemd then retries). */
+  readonly schemaWaitSeconds?: number;
+}
+
+export const KINE_ENV_FILE = `${ENV_DIR}/kine.env`;
+export const K3S_ENV_FILE = `${ENV_DIR}/k3s.env`;
+
+/**
+ * Runs as root before every Kine start: write KINE_ENDPOINT (the DSN, from SSM) to a 0600 file, then wait (bounded)
+ * until the bootstrap has created the Kine table and every index, so Kine never creates them itself (hash-sharded).
+ */
+export function renderKinePrepareScript(plan: ClusterPlan, o: RoleUserDataOptions): string {
+  const p = ssmParameters(plan);
+  const wait = o.schemaWaitSeconds ?? 900;
+  const names = KINE_INDEXES.map((i) => `'${i.name}'`).join(",");
+  const query = `SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename = '${KINE_TABLE}' AND indexname IN (${names})`;
+  return `${prelude(plan, o.ssmRegion, "Kine pre-start: DSN from SSM, wait for the pre-created schema")}
+ENV_FILE=${shq(KINE_ENV_FILE)}
+umask 077
+mkdir -p ${shq(ENV_DIR)}
+# SSM first; if it cannot be reached (e.g. a regional outage) a restart keeps the copy written on an earlier start.
+if DSN=$(ssm_get ${shq(p.kineDsn)}); then
+  printf '${KINE_ENDPOINT_ENV}=%s\\n' "$DSN" > "$ENV_FILE.tmp"
+  chmod 0600 "$ENV_FILE.tmp"
+  mv "$ENV_FILE.tmp" "$ENV_FILE"
+elif [ -s "$ENV_FILE" ]; then
+  log "SSM unreachable: keeping the DSN written on an earlier start"
+  DSN=$(sed -n 's/^${KINE_ENDPOINT_ENV}=//p' "$ENV_FILE")
+else
+  log "cannot read ${p.kineDsn} from SSM"; exit 1
+fi
+
+# The DSN is postgres://user:password@host:port/db?sslmode=...: hand it to psql through the environment, never argv.
+re='^postgres://([^:]+):([^@]+)@([^:/]+):([0-9]+)/([^?]+)[?]sslmode=([a-z-]+)$'
+[[ "$DSN" =~ $re ]] || { log "unexpected DSN shape in ${p.kineDsn}"; exit 1; }
+PGUSER=$(printf '%b' "\${BASH_REMATCH[1]//%/\\\\x}")
+PGPASSWORD=$(printf '%b' "\${BASH_REMATCH[2]//%/\\\\x}")
+PGHOST=\${BASH_REMATCH[3]}
+PGPORT=\${BASH_REMATCH[4]}
+PGDATABASE=\${BASH_REMATCH[5]}
+PGSSLMODE=\${BASH_REMATCH[6]}
+PGCONNECT_TIMEOUT=5
+export PGUSER PGPASSWORD PGHOST PGPORT PGDATABASE PGSSLMODE PGCONNECT_TIMEOUT
+
+expected=${KINE_INDEXES.length}
+deadline=$(( $(date +%s) + ${wait} ))
+while :; do
+  found=$(psql -X -q -t -A -c ${shq(query)} 2>/dev/null || true)
+  if [ "$found" = "$expected" ]; then log "Kine schema present"; exit 0; fi
+  if [ "$(date +%s)" -ge "$deadline" ]; then log "Kine schema not ready after ${wait}s (found \${found:-no} of $expected indexes)"; exit 1; fi
+  sleep 10
+done
+`;
+}
+
+export function renderKineUnit(plan: ClusterPlan, replica: KineReplicaPlan): string {
+  return unit({
+    Unit: [`Description=Kine ${plan.kine.version} ${replica.name} (etcd API over YugabyteDB, yb-k3s stack ${plan.stack})`, "Wants=network-online.target", "After=network-online.target", "StartLimitIntervalSec=0"],
+    Service: [
+      "Type=simple",
+      "User=kine",
+      "Group=kine",
+      // "-": the file does not exist before the first ExecStartPre writes it; it is read again before ExecStart.
+      `EnvironmentFile=-${KINE_ENV_FILE}`,
+      `ExecStartPre=+${SCRIPT_DIR}/yb-k3s-kine-prepare`,
+      `ExecStart=${execLine("/usr/local/bin/kine", kineArgs({ listenHost: "0.0.0.0" }))}`,
+      "Restart=always",
+      "RestartSec=10",
+      "LimitNOFILE=1048576",
+      "NoNewPrivileges=yes",
+      "ProtectSystem=strict",
+      "ProtectHome=yes",
+      "PrivateTmp=yes",
+    ],
+    Install: ["WantedBy=multi-user.target"],
+  });
+}
+
+export function renderKineSetupScript(plan: ClusterPlan, replica: KineReplicaPlan, o: RoleUserDataOptions): string {
+  return `${prelude(plan, o.ssmRegion, `Kine ${replica.name} setup`)}
+KINE_URL=${shq(kineBinaryUrl(plan.kine.version))}
+KINE_BIN=${shq(`/usr/local/bin/kine-${plan.kine.version}`)}
+${installAwsCli}
+if [ ! -x "$KINE_BIN" ]; then
+  download "$KINE_URL" "$KINE_BIN"
+  chmod 0755 "$KINE_BIN"
+fi
+ln -sfn "$KINE_BIN" /usr/local/bin/kine
+id kine >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin kine
+systemctl daemon-reload
+systemctl enable --now kine.service
+log "Kine ${replica.name} set up"
+`;
+}
+
+export function kineFiles(plan: ClusterPlan, replica: KineReplicaPlan, o: RoleUserDataOptions): WriteFile[] {
+  return [
+    { path: `${SCRIPT_DIR}/yb-k3s-kine-prepare`, content: renderKinePrepareScript(plan, o), permissions: "0755" },
+    { path: "/etc/systemd/system/kine.service", content: renderKineUnit(plan, replica), permissions: "0644" },
+    { path: `${SCRIPT_DIR}/yb-k3s-setup`, content: renderKineSetupScript(plan, replica, o), permissions: "0755" },
+  ];
+}
+
+export function renderKineUserData(plan: ClusterPlan, replica: KineReplicaPlan, o: RoleUserDataOptions): string {
+  return renderCloudConfig({ packages: ["curl", "postgresql-client"], files: kineFiles(plan, replica, o), runcmd: [[`${SCRIPT_DIR}/yb-k3s-setup`]] });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// k3s servers
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface K3sUserDataOptions extends RoleUserDataOptions {
+  /** Absolute paths of the PKI files k3s needs before its first start, and whether each is a key (mode 0600). */
+  readonly pkiFiles: readonly { readonly path: string; readonly secret: boolean }[];
+  /** The k3s tls directory the PKI paths are relative to. */
+  readonly tlsDir: string;
+  /** Extra --tls-san values known only at deploy time (a public load balancer's DNS name). */
+  readonly extraTlsSans?: readonly string[];
+}
+
+/** Runs as root before every k3s start: K3S_TOKEN and the shared CA files from SSM. */
+export function renderK3sPrepareScript(plan: ClusterPlan, o: K3sUserDataOptions): string {
+  const p = ssmParameters(plan);
+  const lines = o.pkiFiles.map((f) => {
+    const rel = f.path.startsWith(`${o.tlsDir}/`) ? f.path.slice(o.tlsDir.length + 1) : f.path.replace(/^\/+/, "");
+    return `put_pem ${shq(k3sTlsParameter(plan, rel))} ${shq(f.path)} ${f.secret ? "0600" : "0644"}`;
+  });
+  return `${prelude(plan, o.ssmRegion, "k3s pre-start: token and PKI from SSM")}
+ENV_FILE=${shq(K3S_ENV_FILE)}
+umask 077
+mkdir -p ${shq(ENV_DIR)}
+# SSM first; if it cannot be reached (e.g. a regional outage) a restart keeps what an earlier start wrote.
+if TOKEN=$(ssm_get ${shq(p.k3sToken)}); then
+  printf 'K3S_TOKEN=%s\\n' "$TOKEN" > "$ENV_FILE.tmp"
+  chmod 0600 "$ENV_FILE.tmp"
+  mv "$ENV_FILE.tmp" "$ENV_FILE"
+elif [ -s "$ENV_FILE" ]; then
+  log "SSM unreachable: keeping the token written on an earlier start"
+else
+  log "cannot read ${p.k3sToken} from SSM"; exit 1
+fi
+
+# PKI values are stored base64-encoded (multi-line PEM survives the CLI's text output).
+put_pem() {
+  mkdir -p "$(dirname "$2")"
+  local value
+  if value=$(ssm_get "$1"); then
+    printf '%s' "$value" | base64 -d > "$2.tmp"
+    chmod "$3" "$2.tmp"
+    mv "$2.tmp" "$2"
+  elif [ -s "$2" ]; then
+    log "SSM unreachable: keeping $2"
+  else
+    log "cannot read $1 from SSM"; return 1
+  fi
+}
+${lines.join("\n")}
+`;
+}
+
+export function renderK3sUnit(plan: ClusterPlan, server: K3sServerPlan, extraTlsSans: readonly string[] = []): string {
+  const args = [...server.args, ...extraTlsSans.map((s) => `--tls-san=${s}`)];
+  return unit({
+    Unit: [`Description=k3s ${plan.k3s.version} server ${server.name} (yb-k3s stack ${plan.stack})`, "Wants=network-online.target", "After=network-online.target", "StartLimitIntervalSec=0"],
+    Service: [
+      "Type=notify",
+      `EnvironmentFile=-${K3S_ENV_FILE}`,
+      `ExecStartPre=+${SCRIPT_DIR}/yb-k3s-k3s-prepare`,
+      "ExecStartPre=-/sbin/modprobe br_netfilter",
+      "ExecStartPre=-/sbin/modprobe overlay",
+      // The token arrives as K3S_TOKEN from the environment file, never on the command line.
+      `ExecStart=${execLine("/usr/local/bin/k3s", args)}`,
+      "KillMode=process",
+      "Delegate=yes",
+      "LimitNOFILE=1048576",
+      "LimitNPROC=infinity",
+      "LimitCORE=infinity",
+      "TasksMax=infinity",
+      "TimeoutStartSec=0",
+      "Restart=always",
+      "RestartSec=5",
+    ],
+    Install: ["WantedBy=multi-user.target"],
+  });
+}
+
+export function renderK3sSetupScript(plan: ClusterPlan, server: K3sServerPlan, o: K3sUserDataOptions): string {
+  return `${prelude(plan, o.ssmRegion, `k3s ${server.name} setup`)}
+K3S_URL=${shq(k3sBinaryUrl(plan.k3s.version))}
+K3S_BIN=${shq(`/usr/local/bin/k3s-${plan.k3s.version.replace("+", "-")}`)}
+${installAwsCli}
+if [ ! -x "$K3S_BIN" ]; then
+  download "$K3S_URL" "$K3S_BIN"
+  chmod 0755 "$K3S_BIN"
+fi
+ln -sfn "$K3S_BIN" /usr/local/bin/k3s
+ln -sfn /usr/local/bin/k3s /usr/local/bin/kubectl
+systemctl daemon-reload
+systemctl enable --now k3s.service
+log "k3s ${server.name} set up"
+`;
+}
+
+export function k3sFiles(plan: ClusterPlan, server: K3sServerPlan, o: K3sUserDataOptions): WriteFile[] {
+  return [
+    { path: `${SCRIPT_DIR}/yb-k3s-k3s-prepare`, content: renderK3sPrepareScript(plan, o), permissions: "0755" },
+    { path: "/etc/systemd/system/k3s.service", content: renderK3sUnit(plan, server, o.extraTlsSans), permissions: "0644" },
+    { path: `${SCRIPT_DIR}/yb-k3s-setup`, content: renderK3sSetupScript(plan, server, o), permissions: "0755" },
+  ];
+}
+
+export function renderK3sUserData(plan: ClusterPlan, server: K3sServerPlan, o: K3sUserDataOptions): string {
+  return renderCloudConfig({ packages: ["curl"], files: k3sFiles(plan, server, o), runcmd: [[`${SCRIPT_DIR}/yb-k3s-setup`]] });
+}
