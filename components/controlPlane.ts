@@ -3,6 +3,7 @@ import * as random from "@pulumi/random";
 import type { Topology } from "../config/schema";
 import { kineDsn } from "../planner/kine";
 import type { ClusterPlan } from "../planner/plan";
+import { ControlPlanePki } from "./controlPlanePki";
 import { K3sPki } from "./k3sPki";
 import { K3sServers } from "./k3sServers";
 import { KineEndpoint } from "./kineEndpoint";
@@ -16,6 +17,8 @@ import { YugabyteCluster } from "./yugabyteCluster";
 export interface ControlPlaneArgs {
   readonly plan: ClusterPlan;
   readonly topology: Topology;
+  /** With TLS on: sign with this CA instead of generating one per stack (key as a Pulumi secret). */
+  readonly tlsCa?: { readonly certPem: pulumi.Input<string>; readonly keyPem: pulumi.Input<string> };
 }
 
 /** Stack-level summary, safe to print (no secrets). */
@@ -39,6 +42,8 @@ export class ControlPlane extends pulumi.ComponentResource {
   readonly database: YugabyteCluster;
   readonly kine: KineEndpoint;
   readonly k3s: K3sServers;
+  /** The control plane's PKI (CA, node, Kine and client certificates) when TLS is on. */
+  readonly tls?: ControlPlanePki;
   readonly kubeconfig: pulumi.Output<string>;
   readonly ysqlConnectionString: pulumi.Output<string>;
   readonly kineEndpoint: pulumi.Output<string>;
@@ -65,13 +70,20 @@ export class ControlPlane extends pulumi.ComponentResource {
 
     const pki = new K3sPki(`${name}-k3s-pki`, { clusterName: plan.prefix }, parent);
 
-    this.database = new YugabyteCluster("yugabyte", { plan, platform: this.platform, adminPassword: adminPassword.result, kinePassword: kinePassword.result }, parent);
-    this.kine = new KineEndpoint(
-      "kine",
-      { plan, platform: this.platform, databasePassword: kinePassword.result, databaseReady: this.database.ready, dependsOn: [this.database.bootstrap] },
+    const tlsPki = plan.pki ? new ControlPlanePki(`${name}-tls`, { pki: plan.pki, ca: args.tlsCa }, parent) : undefined;
+    this.tls = tlsPki;
+
+    this.database = new YugabyteCluster(
+      "yugabyte",
+      { plan, platform: this.platform, adminPassword: adminPassword.result, kinePassword: kinePassword.result, tls: tlsPki },
       parent,
     );
-    this.k3s = new K3sServers("k3s", { plan, platform: this.platform, token: k3sToken.result, pki, dependsOn: this.kine.replicas }, parent);
+    this.kine = new KineEndpoint(
+      "kine",
+      { plan, platform: this.platform, databasePassword: kinePassword.result, databaseReady: this.database.ready, dependsOn: [this.database.bootstrap], tls: tlsPki },
+      parent,
+    );
+    this.k3s = new K3sServers("k3s", { plan, platform: this.platform, token: k3sToken.result, pki, tls: tlsPki, dependsOn: this.kine.replicas }, parent);
 
     this.kubeconfig = this.k3s.kubeconfig;
     this.k3sApiUrl = this.k3s.apiUrl;

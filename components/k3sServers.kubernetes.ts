@@ -5,11 +5,14 @@ import { ports } from "../planner/ports";
 import { K3S_TLS_DIR } from "./k3sPki";
 import type { KubernetesPlatform } from "./platform";
 import type { K3sServersArgs, K3sServersBuild } from "./k3sServers";
+import { requireTls, tlsSecretData, tlsSecretVolume } from "./controlPlanePki";
+import { TLS_DIRS } from "../planner/tls";
 import { K8S_APPS, POD_NAME_ENV, k8sOpts, meta, objectLabels, preferHostSpread, selectorLabels, zoneAffinity, zoneSpread } from "./kubernetes.common";
 
 export const K3S_STATEFULSET_NAME = "k3s";
 export const K3S_TOKEN_SECRET = "k3s-token";
 export const K3S_PKI_SECRET = "k3s-pki";
+export const K3S_DATASTORE_TLS_SECRET = "k3s-datastore-tls";
 const POD_NAME_REF = "$(POD_NAME)";
 const K3S_DATA_DIR = "/var/lib/rancher/k3s";
 
@@ -62,6 +65,17 @@ export function buildK3sKubernetes(parent: pulumi.ComponentResource, name: strin
   // and client certificates next to the CAs on first start. subPath mounts do not follow Secret updates; CAs live 10 years.
   const pkiMounts: k8s.types.input.core.v1.VolumeMount[] = args.pki.files.map((f) => ({ name: "pki", mountPath: f.path, subPath: pkiSecretKey(f.path), readOnly: true }));
 
+  // TLS: the client certificate every server presents to Kine (shared: one StatefulSet template).
+  const tls = requireTls("K3sServers", plan, args.tls);
+  const tlsFiles = tls ? tls.filesFor(servers[0].name) : [];
+  const tlsSecret = tls
+    ? new k8s.core.v1.Secret(
+        `${name}-datastore-tls`,
+        { metadata: meta(p, K3S_DATASTORE_TLS_SECRET, objectLabels(plan, app)), type: "Opaque", stringData: tlsSecretData(tlsFiles) },
+        opts(),
+      )
+    : undefined;
+
   const zones = [...new Set(plan.regions.filter((r) => r.name === plan.primaryRegion).flatMap((r) => r.zones))];
   const statefulSet = new k8s.apps.v1.StatefulSet(
     `${name}-statefulset`,
@@ -99,6 +113,7 @@ export function buildK3sKubernetes(parent: pulumi.ComponentResource, name: strin
                   // name is rejected ("duplicate hostname"), so it lives on the persistent volume too.
                   { name: "state", mountPath: "/etc/rancher/node", subPath: "node-identity" },
                   ...pkiMounts,
+                  ...(tls ? [{ name: "datastore-tls", mountPath: TLS_DIRS.k3s, readOnly: true }] : []),
                   { name: "run", mountPath: "/run" },
                   { name: "var-run", mountPath: "/var/run" },
                 ],
@@ -106,6 +121,7 @@ export function buildK3sKubernetes(parent: pulumi.ComponentResource, name: strin
             ],
             volumes: [
               { name: "pki", secret: { secretName: K3S_PKI_SECRET, defaultMode: 0o600 } },
+              ...(tls ? [tlsSecretVolume("datastore-tls", K3S_DATASTORE_TLS_SECRET, tlsFiles)] : []),
               { name: "run", emptyDir: { medium: "Memory" } },
               { name: "var-run", emptyDir: { medium: "Memory" } },
             ],
@@ -128,7 +144,7 @@ export function buildK3sKubernetes(parent: pulumi.ComponentResource, name: strin
       },
     },
     // k3s starts only once Kine is serving (Pulumi awaits the Kine Deployment's readiness).
-    opts({ dependsOn: [token, pki, ...args.dependsOn], deleteBeforeReplace: true }),
+    opts({ dependsOn: [token, pki, ...(tlsSecret ? [tlsSecret] : []), ...args.dependsOn], deleteBeforeReplace: true }),
   );
 
   const pdb = new k8s.policy.v1.PodDisruptionBudget(

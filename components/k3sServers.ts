@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ControlPlanePki } from "./controlPlanePki";
 import type { ClusterPlan } from "../planner/plan";
 import type { K3sPki } from "./k3sPki";
 import { unsupportedTarget, type Platform } from "./platform";
@@ -13,6 +14,8 @@ export interface K3sServersArgs {
   readonly token: pulumi.Input<string>;
   readonly pki: K3sPki;
   readonly dependsOn: pulumi.Input<pulumi.Resource>[];
+  /** TLS files for every host; required when the plan has TLS on (`plan.tls`). */
+  readonly tls?: ControlPlanePki;
 }
 
 export interface K3sServersBuild {

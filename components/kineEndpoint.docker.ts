@@ -5,11 +5,14 @@ import { SECRET_FILES } from "../planner/secretFiles";
 import type { DockerPlatform } from "./platform";
 import type { KineEndpointArgs, KineEndpointBuild } from "./kineEndpoint";
 import { pinnedImage, stackLabels } from "./docker.common";
+import { requireTls, tlsUploads } from "./controlPlanePki";
+import { KINE_TLS_FILES } from "../planner/tls";
 
 export function buildKineDocker(parent: pulumi.ComponentResource, name: string, args: KineEndpointArgs, p: DockerPlatform): KineEndpointBuild {
   const { plan } = args;
   const opts = { parent, provider: p.provider };
   const image = pinnedImage(parent, `${name}-image`, plan.kine.image, p.provider);
+  const tls = requireTls("KineEndpoint", plan, args.tls);
   const replicas = plan.kine.replicas.map(
     (r) =>
       new docker.Container(
@@ -19,9 +22,10 @@ export function buildKineDocker(parent: pulumi.ComponentResource, name: string, 
           hostname: r.name,
           image: image.imageId,
           // The image's entrypoint is /bin/kine. The DSN carries no secret: the password is in a libpq passfile.
-          command: kineArgs({ dsn: kinePassfileDsn(r.database, SECRET_FILES.kinePassfile) }),
+          command: kineArgs({ dsn: kinePassfileDsn(r.database, SECRET_FILES.kinePassfile), ...(tls ? { tls: KINE_TLS_FILES } : {}) }),
           uploads: [
             { file: SECRET_FILES.kinePassfile, content: pulumi.secret(pulumi.output(args.databasePassword).apply((pw) => pgpassLine(r.database, pw))), permissions: "0600" },
+            ...(tls ? tlsUploads(tls.filesFor(r.name)) : []),
           ],
           // Not published: only k3s on the stack network reaches etcd.
           networksAdvanced: [{ name: p.network.name, aliases: [r.name] }],

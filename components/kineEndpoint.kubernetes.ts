@@ -5,10 +5,13 @@ import { KUBERNETES_NAMES } from "../planner/plan";
 import { ports } from "../planner/ports";
 import type { KubernetesPlatform } from "./platform";
 import type { KineEndpointArgs, KineEndpointBuild } from "./kineEndpoint";
+import { requireTls, tlsSecretData, tlsSecretVolume } from "./controlPlanePki";
+import { KINE_TLS_FILES, TLS_DIRS } from "../planner/tls";
 import { K8S_APPS, k8sOpts, meta, objectLabels, preferHostSpread, restrictedContainer, selectorLabels, zoneAffinity, zoneSpread } from "./kubernetes.common";
 
 export const KINE_SECRET_NAME = "kine-datastore";
 export const KINE_DEPLOYMENT_NAME = "kine";
+export const KINE_TLS_SECRET = "kine-tls";
 /** Kine is a static Go binary that only listens on unprivileged ports: it runs as nobody. */
 export const KINE_UID = 65534;
 
@@ -35,6 +38,13 @@ export function buildKineKubernetes(parent: pulumi.ComponentResource, name: stri
     opts(),
   );
 
+  // TLS: every replica serves with the same certificate (one Deployment, one template): the files of replica 0.
+  const tls = requireTls("KineEndpoint", plan, args.tls);
+  const tlsFiles = tls ? tls.filesFor(replicas[0].name) : [];
+  const tlsSecret = tls
+    ? new k8s.core.v1.Secret(`${name}-tls`, { metadata: meta(p, KINE_TLS_SECRET, objectLabels(plan, app)), type: "Opaque", stringData: tlsSecretData(tlsFiles) }, opts())
+    : undefined;
+
   const zones = [...new Set(plan.regions.filter((r) => r.name === plan.primaryRegion).flatMap((r) => r.zones))];
   const deployment = new k8s.apps.v1.Deployment(
     `${name}-deployment`,
@@ -56,14 +66,21 @@ export function buildKineKubernetes(parent: pulumi.ComponentResource, name: stri
             // cannot get its own zone stays Pending rather than doubling up.
             topologySpreadConstraints: zoneSpread(cfg.zoneLabel, podSelector),
             affinity: { nodeAffinity: zoneAffinity(cfg.zoneLabel, zones), ...preferHostSpread(podSelector) },
-            securityContext: { runAsNonRoot: true, runAsUser: KINE_UID, runAsGroup: KINE_UID, seccompProfile: { type: "RuntimeDefault" } },
+            // fsGroup: the TLS Secret's files are group-readable by Kine's group (keys 0440), nobody else's.
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: KINE_UID,
+              runAsGroup: KINE_UID,
+              ...(tls ? { fsGroup: KINE_UID } : {}),
+              seccompProfile: { type: "RuntimeDefault" },
+            },
             containers: [
               {
                 name: "kine",
                 image: plan.kine.image,
                 imagePullPolicy: "IfNotPresent",
                 // The image's entrypoint is /bin/kine.
-                args: kineArgs({}),
+                args: kineArgs(tls ? { tls: KINE_TLS_FILES } : {}),
                 env: [{ name: KINE_ENDPOINT_ENV, valueFrom: { secretKeyRef: { name: KINE_SECRET_NAME, key: KINE_ENDPOINT_ENV } } }],
                 ports: [
                   { name: "etcd", containerPort: ports.kine },
@@ -73,14 +90,16 @@ export function buildKineKubernetes(parent: pulumi.ComponentResource, name: stri
                 securityContext: restrictedContainer(KINE_UID),
                 readinessProbe: { tcpSocket: { port: ports.kine }, periodSeconds: 5, failureThreshold: 3 },
                 livenessProbe: { tcpSocket: { port: ports.kine }, initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 6 },
+                ...(tls ? { volumeMounts: [{ name: "tls", mountPath: TLS_DIRS.kine, readOnly: true }] } : {}),
               },
             ],
+            ...(tls ? { volumes: [tlsSecretVolume("tls", KINE_TLS_SECRET, tlsFiles, true)] } : {}),
           },
         },
       },
     },
     // Kine starts only after the bootstrap Job completed (schema created before Kine's own CREATE ... IF NOT EXISTS).
-    opts({ dependsOn: [secret, ...toArray(args.dependsOn)] }),
+    opts({ dependsOn: [secret, ...(tlsSecret ? [tlsSecret] : []), ...toArray(args.dependsOn)] }),
   );
 
   const pdb = new k8s.policy.v1.PodDisruptionBudget(

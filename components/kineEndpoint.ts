@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ControlPlanePki } from "./controlPlanePki";
 import type { ClusterPlan } from "../planner/plan";
 import { unsupportedTarget, type Platform } from "./platform";
 import { buildKineAws } from "./kineEndpoint.aws";
@@ -13,6 +14,8 @@ export interface KineEndpointArgs {
   /** Kine starts only after the database bootstrap (schema) has succeeded. */
   readonly databaseReady: pulumi.Input<boolean>;
   readonly dependsOn: pulumi.Input<pulumi.Resource>[];
+  /** TLS files for every host; required when the plan has TLS on (`plan.tls`). */
+  readonly tls?: ControlPlanePki;
 }
 
 export interface KineEndpointBuild {

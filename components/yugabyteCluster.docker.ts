@@ -6,6 +6,8 @@ import { ports } from "../planner/ports";
 import type { DockerPlatform } from "./platform";
 import type { YugabyteClusterArgs, YugabyteClusterBuild } from "./yugabyteCluster";
 import { pinnedImage, stackLabels } from "./docker.common";
+import { requireTls, tlsUploads } from "./controlPlanePki";
+import { renderSecureLauncher } from "../planner/tlsLaunch";
 
 /** yugabyted's own production limits (nofile 1048576, nproc 12000). */
 const ULIMITS = [
@@ -18,6 +20,9 @@ export function buildYugabyteDocker(parent: pulumi.ComponentResource, name: stri
   const opts = { parent, provider: p.provider };
   const image = pinnedImage(parent, `${name}-image`, plan.yugabyte.image, p.provider);
   const bin = plan.yugabyte.binDir;
+  const tls = requireTls("YugabyteCluster", plan, args.tls);
+  // yugabyted --secure: the superuser password from a 0600 file (never env: `docker inspect` shows env).
+  const yugabytedEnv = pulumi.secret(pulumi.output(args.adminPassword).apply((pw) => `YSQL_PASSWORD='${pw}'\n`));
 
   const containers: docker.Container[] = [];
   for (const node of plan.nodes) {
@@ -42,7 +47,10 @@ export function buildYugabyteDocker(parent: pulumi.ComponentResource, name: stri
         name: `${plan.prefix}-${node.name}`,
         hostname: node.name,
         image: image.imageId,
-        command: [`${bin}/yugabyted`, ...node.yugabytedArgs],
+        command: tls
+          ? ["/bin/bash", "-c", renderSecureLauncher(`${bin}/yugabyted`, node.yugabytedArgs, SECRET_FILES.yugabytedEnv)]
+          : [`${bin}/yugabyted`, ...node.yugabytedArgs],
+        uploads: tls ? [...tlsUploads(tls.filesFor(node.name)), { file: SECRET_FILES.yugabytedEnv, content: yugabytedEnv, permissions: "0600" }] : [],
         networksAdvanced: [{ name: p.network.name, aliases: [node.name] }],
         volumes: [{ volumeName: volume.name, containerPath: plan.yugabyte.baseDir }],
         ports: published,
@@ -79,6 +87,7 @@ export function buildYugabyteDocker(parent: pulumi.ComponentResource, name: stri
           content: pulumi.secret(pulumi.all([args.adminPassword, args.kinePassword]).apply(([a, k]) => renderBootstrapEnv(a, k))),
           permissions: "0600",
         },
+        ...(tls ? tlsUploads(tls.filesFor("bootstrap")) : []),
       ],
       networksAdvanced: [{ name: p.network.name }],
       restart: "no",

@@ -5,6 +5,8 @@ import { KUBERNETES_NAMES, type NodePlan } from "../planner/plan";
 import { ports } from "../planner/ports";
 import type { KubernetesPlatform } from "./platform";
 import type { YugabyteClusterArgs, YugabyteClusterBuild } from "./yugabyteCluster";
+import { requireTls, tlsSecretData, tlsSecretVolume, type TlsFile } from "./controlPlanePki";
+import { TLS_DIRS } from "../planner/tls";
 import { K8S_APPS, POD_NAME_ENV, ZONE_POD_LABEL, k8sOpts, meta, objectLabels, selectorLabels, shq, zoneAffinity } from "./kubernetes.common";
 
 /** Where the data PersistentVolume is mounted; the plan's baseDir lives below it. */
@@ -38,6 +40,9 @@ export function renderYugabytedLauncher(nodes: readonly NodePlan[], binDir: stri
   ].join("\n");
 }
 
+/** Files with the same name (the CA, in every host's list) once. */
+const dedupe = (files: readonly TlsFile[]): TlsFile[] => [...new Map(files.map((f) => [f.name, f])).values()];
+
 const containerPorts: k8s.types.input.core.v1.ContainerPort[] = [
   { name: "master-rpc", containerPort: ports.masterRpc },
   { name: "master-ui", containerPort: ports.masterUi },
@@ -55,6 +60,14 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
   const app = K8S_APPS.yugabyte;
   const podSelector = selectorLabels(plan, app);
   const opts = (extra: pulumi.CustomResourceOptions = {}) => k8sOpts(parent, p, extra);
+  const tlsSecret = (resourceName: string, secretName: string, files: readonly TlsFile[]) => {
+    const s = new k8s.core.v1.Secret(
+      resourceName,
+      { metadata: meta(p, secretName, objectLabels(plan, app)), type: "Opaque", stringData: tlsSecretData(files) },
+      opts(),
+    );
+    return { secret: s, volume: tlsSecretVolume("tls", secretName, files) };
+  };
 
   // Headless: one stable DNS name per pod (`yb-<zone>-<n>.yb-nodes.<ns>.svc.cluster.local`, the plan's addresses).
   // publishNotReadyAddresses: peers must resolve each other while they are still joining.
@@ -82,6 +95,19 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
     opts(),
   );
 
+  const tls = requireTls("YugabyteCluster", plan, args.tls);
+  // The bootstrap Secret exists before any database pod: with TLS, yugabyted --secure reads YSQL_PASSWORD from it.
+  const secret = new k8s.core.v1.Secret(
+    `${name}-bootstrap-secret`,
+    {
+      metadata: meta(p, YB_BOOTSTRAP_NAME, objectLabels(plan, K8S_APPS.bootstrap)),
+      type: "Opaque",
+      stringData: { [BOOTSTRAP_ENV.adminPassword]: args.adminPassword, [BOOTSTRAP_ENV.kinePassword]: args.kinePassword },
+    },
+    opts(),
+  );
+  const secretEnv = (key: string, as: string = key): k8s.types.input.core.v1.EnvVar => ({ name: as, valueFrom: { secretKeyRef: { name: YB_BOOTSTRAP_NAME, key } } });
+
   const res = cfg.yugabyteResources;
   // Node 0's zone first: every other StatefulSet depends on it (Pulumi awaits its readiness), so the other zones join
   // a running node instead of crash-looping until it exists.
@@ -96,6 +122,9 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
       if (n.name !== `${stsName}-${i}`) throw new Error(`plan node ${n.name} is not pod ${i} of StatefulSet ${stsName}; node names must be yb-<zone>-<ordinal>`);
     });
     const zoneSelector = { ...podSelector, [ZONE_POD_LABEL]: zone };
+    // TLS: one Secret per zone with the CA and the certificates of that zone's pods (a StatefulSet has one template;
+    // yugabyted picks node.<its advertise address>.crt from the directory).
+    const zoneTls = tls ? tlsSecret(`${name}-${stsName}-tls`, `${stsName}-tls`, dedupe(zoneNodes.flatMap((n) => tls.filesFor(n.name)))) : undefined;
     const sts = new k8s.apps.v1.StatefulSet(
       `${name}-${stsName}`,
       {
@@ -128,7 +157,7 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
                   image: plan.yugabyte.image,
                   imagePullPolicy: "IfNotPresent",
                   command: ["/bin/bash", "-c", renderYugabytedLauncher(zoneNodes, plan.yugabyte.binDir)],
-                  env: [POD_NAME_ENV],
+                  env: [POD_NAME_ENV, ...(tls ? [secretEnv(BOOTSTRAP_ENV.adminPassword, "YSQL_PASSWORD")] : [])],
                   ports: containerPorts,
                   // Requests = limits: Guaranteed QoS, the last class the kubelet evicts under pressure.
                   resources: { requests: { cpu: res.cpu, memory: res.memory }, limits: { cpu: res.cpu, memory: res.memory } },
@@ -141,9 +170,10 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
                     failureThreshold: 3,
                   },
                   livenessProbe: { tcpSocket: { port: ports.ysql }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
-                  volumeMounts: [{ name: "datadir", mountPath: YB_DATA_MOUNT }],
+                  volumeMounts: [{ name: "datadir", mountPath: YB_DATA_MOUNT }, ...(zoneTls ? [{ name: "tls", mountPath: TLS_DIRS.yugabyte, readOnly: true }] : [])],
                 },
               ],
+              ...(zoneTls ? { volumes: [zoneTls.volume] } : {}),
             },
           },
           volumeClaimTemplates: [
@@ -160,7 +190,7 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
       },
       // Fixed names + immutable fields (volumeClaimTemplates, selector): a replacement must delete first. With
       // protectData the StatefulSets are protected, so a replacement (or destroy) stops for a human decision.
-      opts({ dependsOn: [headless, ...statefulSets.slice(0, 1)], protect: plan.protectData, deleteBeforeReplace: true }),
+      opts({ dependsOn: [headless, secret, ...(zoneTls ? [zoneTls.secret] : []), ...statefulSets.slice(0, 1)], protect: plan.protectData, deleteBeforeReplace: true }),
     );
     statefulSets.push(sts);
   }
@@ -193,17 +223,8 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
     opts(),
   );
 
-  const secret = new k8s.core.v1.Secret(
-    `${name}-bootstrap-secret`,
-    {
-      metadata: meta(p, YB_BOOTSTRAP_NAME, objectLabels(plan, K8S_APPS.bootstrap)),
-      type: "Opaque",
-      stringData: { [BOOTSTRAP_ENV.adminPassword]: args.adminPassword, [BOOTSTRAP_ENV.kinePassword]: args.kinePassword },
-    },
-    opts(),
-  );
-  const secretEnv = (key: string): k8s.types.input.core.v1.EnvVar => ({ name: key, valueFrom: { secretKeyRef: { name: YB_BOOTSTRAP_NAME, key } } });
   const bootstrapLabels = objectLabels(plan, K8S_APPS.bootstrap);
+  const bootstrapTls = tls ? tlsSecret(`${name}-bootstrap-tls`, `${YB_BOOTSTRAP_NAME}-tls`, tls.filesFor("bootstrap")) : undefined;
   // No ttlSecondsAfterFinished: the provider awaits completion, and a Job that vanished would be recreated (re-run)
   // on the next `pulumi up`. The spec template is immutable: a changed script replaces (re-runs) the idempotent Job.
   const bootstrap = new k8s.batch.v1.Job(
@@ -231,13 +252,15 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
                 env: [secretEnv(BOOTSTRAP_ENV.adminPassword), secretEnv(BOOTSTRAP_ENV.kinePassword)],
                 resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
                 securityContext: { allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["NET_RAW"] } },
+                ...(bootstrapTls ? { volumeMounts: [{ name: "tls", mountPath: TLS_DIRS.bootstrap, readOnly: true }] } : {}),
               },
             ],
+            ...(bootstrapTls ? { volumes: [bootstrapTls.volume] } : {}),
           },
         },
       },
     },
-    opts({ dependsOn: [...statefulSets, secret, ysql, pdb, networkPolicy], deleteBeforeReplace: true, customTimeouts: { create: "35m", update: "35m" } }),
+    opts({ dependsOn: [...statefulSets, secret, ysql, pdb, networkPolicy, ...(bootstrapTls ? [bootstrapTls.secret] : [])], deleteBeforeReplace: true, customTimeouts: { create: "35m", update: "35m" } }),
   );
   // The provider fails the deployment when the Job fails (backoffLimit / deadline), so an id means it completed.
   const ready = bootstrap.metadata.apply(() => true);

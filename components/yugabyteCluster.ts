@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ControlPlanePki } from "./controlPlanePki";
 import type { ClusterPlan } from "../planner/plan";
 import { unsupportedTarget, type Platform } from "./platform";
 import { buildYugabyteAws } from "./yugabyteCluster.aws";
@@ -12,6 +13,8 @@ export interface YugabyteClusterArgs {
   readonly adminPassword: pulumi.Input<string>;
   /** Password of Kine's own (non-superuser) role. */
   readonly kinePassword: pulumi.Input<string>;
+  /** TLS files for every host; required when the plan has TLS on (`plan.tls`). */
+  readonly tls?: ControlPlanePki;
 }
 
 /** What every target builder returns. */

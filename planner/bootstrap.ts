@@ -6,6 +6,7 @@
 import { renderPlacement, type ClusterPlan } from "./plan";
 import { ports } from "./ports";
 import { SECRET_FILES } from "./secretFiles";
+import { BOOTSTRAP_TLS_FILES, TLS_DIRS } from "./tls";
 
 export const BOOTSTRAP_ENV = {
   /** New password for the `yugabyte` superuser (the image's default `yugabyte` is replaced on first run). */
@@ -24,17 +25,48 @@ export interface BootstrapOptions {
   /** Extra libpq connection parameters (sslmode=verify-full&sslrootcert=... once TLS is on). */
   readonly sslmode?: string;
   readonly sslRootCert?: string;
+  /** Client certificate and key for ysqlsh (libpq PGSSLCERT / PGSSLKEY). */
+  readonly sslCert?: string;
+  readonly sslKey?: string;
+  /** yb-admin `-certs_dir_name`: a directory holding `ca.crt` (the masters speak TLS only). */
+  readonly certsDir?: string;
+}
+
+/**
+ * The options a plan implies: with TLS on, ysqlsh verifies the server (verify-full against our CA) and presents the
+ * bootstrap's client certificate, and yb-admin reads the CA from the bootstrap's TLS directory. Explicit options win.
+ */
+export function bootstrapOptionsFor(plan: ClusterPlan, o: BootstrapOptions = {}): BootstrapOptions {
+  if (!plan.tls) return o;
+  return {
+    sslmode: "verify-full",
+    sslRootCert: BOOTSTRAP_TLS_FILES.caFile,
+    sslCert: BOOTSTRAP_TLS_FILES.certFile,
+    sslKey: BOOTSTRAP_TLS_FILES.keyFile,
+    certsDir: TLS_DIRS.bootstrap,
+    ...o,
+  };
 }
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-export function renderBootstrapScript(plan: ClusterPlan, o: BootstrapOptions = {}): string {
+export function renderBootstrapScript(plan: ClusterPlan, options: BootstrapOptions = {}): string {
+  const o = bootstrapOptionsFor(plan, options);
   const y = plan.yugabyte;
   const bin = y.binDir;
   const wait = o.waitSeconds ?? 600;
   const attempts = Math.ceil(wait / 5);
   const host = plan.nodes[0].address;
-  const sslEnv = o.sslmode ? `export PGSSLMODE=${q(o.sslmode)}\n${o.sslRootCert ? `export PGSSLROOTCERT=${q(o.sslRootCert)}\n` : ""}` : "";
+  const sslEnv = o.sslmode
+    ? [
+        `export PGSSLMODE=${q(o.sslmode)}`,
+        ...(o.sslRootCert ? [`export PGSSLROOTCERT=${q(o.sslRootCert)}`] : []),
+        ...(o.sslCert ? [`export PGSSLCERT=${q(o.sslCert)}`] : []),
+        ...(o.sslKey ? [`export PGSSLKEY=${q(o.sslKey)}`] : []),
+        "",
+      ].join("\n")
+    : "";
+  const ybAdmin = `${bin}/yb-admin -master_addresses "$MASTERS"${o.certsDir ? ` -certs_dir_name ${q(o.certsDir)}` : ""}`;
   const preferred = y.preferredLeaders.map((b) => `${b.cloud}.${b.region}.${b.zone}:${b.priority ?? 1}`);
   const schema = y.schemaStatements.join("\n");
   return `#!/bin/bash
@@ -59,7 +91,7 @@ log() { printf '%s bootstrap: %s\\n' "$(date -u +%FT%TZ)" "$*"; }
 # 1. Wait (bounded) until every tablet server is ALIVE.
 alive=0
 for _ in $(seq 1 ${attempts}); do
-  alive=$(${bin}/yb-admin -master_addresses "$MASTERS" list_all_tablet_servers 2>/dev/null | grep -c ALIVE || true)
+  alive=$(${ybAdmin} list_all_tablet_servers 2>/dev/null | grep -c ALIVE || true)
   if [ "$alive" -ge "$EXPECTED_TSERVERS" ]; then break; fi
   log "waiting for tablet servers: $alive/$EXPECTED_TSERVERS alive"
   sleep 5
@@ -69,8 +101,8 @@ if [ "$alive" -lt "$EXPECTED_TSERVERS" ]; then
 fi
 
 # 2. Data placement: replication factor ${plan.replicationFactor} over the fault domains (${plan.faultTolerance}).
-${bin}/yb-admin -master_addresses "$MASTERS" modify_placement_info ${q(renderPlacement(y.placement))} ${plan.replicationFactor}
-${preferred.length ? `${bin}/yb-admin -master_addresses "$MASTERS" set_preferred_zones ${preferred.map(q).join(" ")}\n` : ""}
+${ybAdmin} modify_placement_info ${q(renderPlacement(y.placement))} ${plan.replicationFactor}
+${preferred.length ? `${ybAdmin} set_preferred_zones ${preferred.map(q).join(" ")}\n` : ""}
 # 3. Superuser password: the image's documented initial password is replaced with the generated one, once.
 : "\${YSQL_INITIAL_PASSWORD:=yugabyte}"
 ysql() { ${bin}/ysqlsh -h "$YSQL_HOST" -p ${ports.ysql} -v ON_ERROR_STOP=1 -X -q "$@"; }

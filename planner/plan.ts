@@ -8,6 +8,7 @@ import { mergeTserverFlags, renderYugabytedFlags, stringifyFlag, type FlagMap } 
 import { kineSchemaStatements, type SqlDialect } from "./kineSchema";
 import type { KineDatabaseEndpoint } from "./kine";
 import { ports } from "./ports";
+import { TLS_DIRS, k3sDatastoreTlsArgs, planPki, yugabyteTlsMasterFlags, yugabyteTlsTserverFlags, type PkiPlan } from "./tls";
 import { images } from "./versions";
 
 export interface PlanInput {
@@ -127,7 +128,10 @@ export interface ClusterPlan {
    * region's are the stack-wide names (`ysql.<prefix>.internal`, ...); a standby region's carry the region.
    */
   readonly endpointNames?: Readonly<Record<string, { readonly ysql: string; readonly kine: string; readonly k3s: string }>>;
+  /** Encryption in transit on (config `tls.enabled`): every hop below uses TLS and `pki` says which files go where. */
   readonly tls: boolean;
+  /** Certificates, their names and every host's TLS files; present exactly when `tls` is true. */
+  readonly pki?: PkiPlan;
   /** Data volumes are protected/retained: destroy never deletes database data. */
   readonly protectData: boolean;
 }
@@ -191,13 +195,20 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
     // run Raft across regions too, so they get the same setting.
     extraFlags.leader_failure_max_missed_heartbeat_periods = "10";
   }
-  const tserverFlags = mergeTserverFlags(t.yugabyte.tserverFlags, extraFlags);
-  const masterFlags: FlagMap = Object.freeze(
-    Object.fromEntries(
-      Object.entries({ ...extraFlags, ...t.yugabyte.masterFlags })
-        .map(([k, v]) => [k, stringifyFlag(v)])
-        .sort(([a], [b]) => a.localeCompare(b)),
+  const tls = t.tls.enabled;
+  // TLS flags win over anything a stack sets: a stack cannot ask for TLS and quietly switch half of it off.
+  const withTls = (flags: FlagMap, tlsFlags: Record<string, string>): FlagMap =>
+    tls ? Object.freeze(Object.fromEntries(Object.entries({ ...flags, ...tlsFlags }).sort(([a], [b]) => a.localeCompare(b)))) : flags;
+  const tserverFlags = withTls(mergeTserverFlags(t.yugabyte.tserverFlags, extraFlags), yugabyteTlsTserverFlags());
+  const masterFlags: FlagMap = withTls(
+    Object.freeze(
+      Object.fromEntries(
+        Object.entries({ ...extraFlags, ...t.yugabyte.masterFlags })
+          .map(([k, v]) => [k, stringifyFlag(v)])
+          .sort(([a], [b]) => a.localeCompare(b)),
+      ),
     ),
+    yugabyteTlsMasterFlags(),
   );
 
   // Nodes: zone by zone, region by region; node 0 (first zone of the primary region) is the join target.
@@ -224,6 +235,8 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
       ...(join ? [`--join=${join}`] : []),
       `--cloud_location=${cloudLocation}`,
       `--fault_tolerance=${t.faultTolerance}`,
+      // Encryption in transit (node-to-node and client-to-server) with our certificates; see planner/tls.ts.
+      ...(tls ? ["--secure", `--certs_dir=${TLS_DIRS.yugabyte}`] : []),
       `--tserver_flags=${renderYugabytedFlags(tserverFlags)}`,
       ...(Object.keys(masterFlags).length ? [`--master_flags=${renderYugabytedFlags(masterFlags)}`] : []),
     ];
@@ -326,6 +339,7 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
     const args = [
       "server",
       `--datastore-endpoint=${datastore}`,
+      ...(tls ? k3sDatastoreTlsArgs() : []),
       ...sans.map((s) => `--tls-san=${s}`),
       `--node-name=${name}`,
       "--write-kubeconfig-mode=0600",
@@ -333,6 +347,25 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
     ];
     return { name, index, region, zone, address, args, hostApiPort: t.target === "docker" ? apiPort + index : undefined };
   });
+
+  const pki = tls
+    ? planPki({
+        prefix,
+        nodes,
+        ysqlHosts:
+          t.target === "kubernetes"
+            ? [ysqlHost, `${KUBERNETES_NAMES.ysqlService}.${namespace}.svc`, `${KUBERNETES_NAMES.ysqlService}.${namespace}`, KUBERNETES_NAMES.ysqlService]
+            : t.target === "docker"
+              ? [ysqlHost, ...(["0.0.0.0", "::"].includes(bind) ? [] : [bind])]
+              : [ysqlHost],
+        kineReplicas,
+        kineEndpoints,
+        kineExtraNames:
+          t.target === "kubernetes" ? [`${KUBERNETES_NAMES.kineService}.${namespace}.svc`, `${KUBERNETES_NAMES.kineService}.${namespace}`, KUBERNETES_NAMES.kineService] : [],
+        k3sServers: servers,
+        kineDatabaseUser: t.yugabyte.user,
+      })
+    : undefined;
 
   return {
     project,
@@ -365,7 +398,8 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
     k3s: { image: images.k3s(t.k3s.version), version: t.k3s.version, servers, apiAddress, apiUrl },
     controlPlaneRegions,
     endpointNames,
-    tls: t.tls.enabled,
+    tls,
+    pki,
     protectData: t.protectData ?? t.target !== "docker",
   };
 }

@@ -6,4 +6,10 @@ export const SECRET_FILES = {
   k3sTokenFile: "/etc/rancher/k3s/cluster-token",
   /** Sourced by the bootstrap script when present: YSQL_ADMIN_PASSWORD and KINE_DB_PASSWORD. */
   bootstrapEnv: "/etc/yb-k3s/bootstrap.env",
+  /**
+   * With TLS (yugabyted --secure): YSQL_PASSWORD for yugabyted, sourced by its launcher. `--secure` would otherwise set a
+   * random superuser password on first start (written to a credentials file on node 0 only); with it, the superuser
+   * starts with the generated admin password the bootstrap already knows.
+   */
+  yugabytedEnv: "/etc/yb-k3s/yugabyted.env",
 } as const;
