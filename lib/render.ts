@@ -63,6 +63,11 @@ export function renderText(r: PlanReport): string {
   lines.push("");
   lines.push(...renderFaultTolerance(r.faultTolerance));
   lines.push("");
+  // yb-admin placement decides which zones hold tablet replicas; a node in any other zone holds none.
+  const placed = new Set(p.yugabyte.placement.map((b) => `${b.region}/${b.zone}`));
+  const idle = p.nodes.filter((n) => !placed.has(`${n.region}/${n.zone}`)).map((n) => n.name);
+  if (idle.length)
+    lines.push(`Note: ${idle.length} of ${p.nodes.length} YugabyteDB nodes are outside the data placement and hold no tablet replicas: ${idle.join(", ")}`);
   lines.push(`Resources: ${r.resources.length}`);
   if (r.policies.length === 0) lines.push("Policies: no findings");
   else {

@@ -177,3 +177,14 @@ describe("validation uses the model (datastore tier)", () => {
     expect(faultToleranceProblems(analyzeFaultTolerance(plan))).toEqual([]);
   });
 });
+
+describe("placement honesty in the text report", () => {
+  it("names the nodes that hold no tablet replicas (zones outside the placement)", async () => {
+    const { renderText } = await import("../../lib/render");
+    const plan = planOf(prodConfig());
+    const text = renderText({ plan, faultTolerance: analyzeFaultTolerance(plan), policies: [], resources: [] } as unknown as Parameters<typeof renderText>[0]);
+    expect(text).toMatch(/Note: 6 of 9 YugabyteDB nodes are outside the data placement/);
+    const local = planOf(localConfig());
+    expect(renderText({ plan: local, faultTolerance: analyzeFaultTolerance(local), policies: [], resources: [] } as unknown as Parameters<typeof renderText>[0])).not.toMatch(/outside the data placement/);
+  });
+});
