@@ -2,7 +2,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
+import { tlsDeliveries } from "../planner/awsUserData";
 import type { ClusterPlan } from "../planner/plan";
+import type { ControlPlanePki } from "./controlPlanePki";
 import type { AwsPlatform, AwsRegionNetwork } from "./platform";
 
 /** AWS names with a length limit (load balancers and target groups: 32): shortened with a stable hash. */
@@ -223,6 +225,21 @@ export function ssmParameter(
     },
     { parent, provider: p.regions[region].provider },
   );
+}
+
+/**
+ * One host's TLS files (encryption in transit) as SSM parameters in `region`, named and typed as the planner says
+ * (`tlsDeliveries`): keys SecureString, certificates String, values base64 of the PEM. The host's pre-start script
+ * writes them to the planner's paths with the planner's modes before the service starts; user data names them only.
+ */
+export function tlsParameters(parent: pulumi.Resource, p: AwsPlatform, plan: ClusterPlan, tls: ControlPlanePki, host: string, region: string): aws.ssm.Parameter[] {
+  const files = tls.filesFor(host);
+  return tlsDeliveries(plan, host).map((d) => {
+    const f = files.find((x) => x.path === d.path);
+    if (!f) throw new Error(`tls: ${host} has no file ${d.path} in the PKI component (plan and component disagree)`);
+    const b64 = f.content.apply((pem) => Buffer.from(pem, "utf8").toString("base64"));
+    return ssmParameter(parent, `${host}-tls-${f.name.replace(/[^A-Za-z0-9]+/g, "-")}`, p, plan, d.parameter, d.secret ? pulumi.secret(b64) : b64, d.secret, region);
+  });
 }
 
 /** The private DNS names of a control-plane region's load balancers (from the plan). */

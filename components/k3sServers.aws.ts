@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as aws from "@pulumi/aws";
 import { k3sTlsParameter, renderK3sUserData, ssmParameters } from "../planner/awsUserData";
 import { ports } from "../planner/ports";
-import { ec2Instance, endpointNames, networkLoadBalancer, privateAlias, privateFailoverAlias, regionSuffix, ssmParameter, type Nlb } from "./aws.common";
+import { ec2Instance, endpointNames, networkLoadBalancer, privateAlias, privateFailoverAlias, regionSuffix, ssmParameter, tlsParameters, type Nlb } from "./aws.common";
+import { requireTls } from "./controlPlanePki";
 import { K3S_TLS_DIR } from "./k3sPki";
 import type { AwsPlatform } from "./platform";
 import type { K3sServersArgs, K3sServersBuild } from "./k3sServers";
@@ -15,6 +16,7 @@ import type { K3sServersArgs, K3sServersBuild } from "./k3sServers";
  */
 export function buildK3sAws(parent: pulumi.ComponentResource, name: string, args: K3sServersArgs, p: AwsPlatform): K3sServersBuild {
   const { plan } = args;
+  const tls = requireTls("K3sServers", plan, args.tls);
   const ssm = ssmParameters(plan);
   const pkiFiles = args.pki.files.map((f) => ({ path: f.path, secret: f.secret }));
   const primaryNetwork = p.regions[p.primaryRegion];
@@ -63,7 +65,8 @@ export function buildK3sAws(parent: pulumi.ComponentResource, name: string, args
         rootVolumeGiB: p.config.rootVolumeGiB,
         role: "k3s",
         hostName: s.name,
-        dependsOn: [...params, ...(args.dependsOn as pulumi.Resource[])],
+        // TLS: the server's datastore client files (Kine requires a client certificate), in its own region.
+        dependsOn: [...params, ...(tls ? tlsParameters(parent, p, plan, tls, s.name, region) : []), ...(args.dependsOn as pulumi.Resource[])],
       }),
     );
     servers.push(...instances);

@@ -3,7 +3,8 @@ import type * as aws from "@pulumi/aws";
 import { renderKineUserData, ssmParameters } from "../planner/awsUserData";
 import { kineDsn } from "../planner/kine";
 import { ports } from "../planner/ports";
-import { ec2Instance, endpointNames, networkLoadBalancer, privateAlias, regionSuffix, ssmParameter } from "./aws.common";
+import { ec2Instance, endpointNames, networkLoadBalancer, privateAlias, regionSuffix, ssmParameter, tlsParameters } from "./aws.common";
+import { requireTls } from "./controlPlanePki";
 import type { AwsPlatform } from "./platform";
 import type { KineEndpointArgs, KineEndpointBuild } from "./kineEndpoint";
 
@@ -14,6 +15,7 @@ import type { KineEndpointArgs, KineEndpointBuild } from "./kineEndpoint";
  */
 export function buildKineAws(parent: pulumi.ComponentResource, name: string, args: KineEndpointArgs, p: AwsPlatform): KineEndpointBuild {
   const { plan } = args;
+  const tls = requireTls("KineEndpoint", plan, args.tls);
   const out: pulumi.Resource[] = [];
   for (const region of p.controlPlaneRegions) {
     const network = p.regions[region];
@@ -45,7 +47,8 @@ export function buildKineAws(parent: pulumi.ComponentResource, name: string, arg
         rootVolumeGiB: p.config.rootVolumeGiB,
         role: "kine",
         hostName: r.name,
-        dependsOn: [dsn, ...(args.dependsOn as pulumi.Resource[])],
+        // TLS: the replica's serving and database-client files, in its own region (what its pre-start script reads).
+        dependsOn: [dsn, ...(tls ? tlsParameters(parent, p, plan, tls, r.name, region) : []), ...(args.dependsOn as pulumi.Resource[])],
       }),
     );
     const nlb = networkLoadBalancer(parent, `${name}-etcd${suffix}`, {

@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { renderYugabyteUserData, ssmParameters } from "../planner/awsUserData";
 import { ports } from "../planner/ports";
-import { awsTags, ec2Instance, endpointNames, networkLoadBalancer, privateAlias, regionSuffix, ssmParameter } from "./aws.common";
+import { awsTags, ec2Instance, endpointNames, networkLoadBalancer, privateAlias, regionSuffix, ssmParameter, tlsParameters } from "./aws.common";
+import { requireTls } from "./controlPlanePki";
 import type { AwsPlatform } from "./platform";
 import type { YugabyteClusterArgs, YugabyteClusterBuild } from "./yugabyteCluster";
 
@@ -20,6 +21,10 @@ export function buildYugabyteAws(parent: pulumi.ComponentResource, name: string,
     ssmParameter(parent, `${name}-admin-password`, p, plan, ssm.adminPassword, args.adminPassword),
     ssmParameter(parent, `${name}-kine-password`, p, plan, ssm.kinePassword, args.kinePassword),
   ];
+  // TLS: every node's certificate, key and CA, and the bootstrap's client files, in the stack's SSM region (where node
+  // scripts read; a restart while that region is unreachable keeps the files written on an earlier start).
+  const tls = requireTls("YugabyteCluster", plan, args.tls);
+  const bootstrapTls = tls ? tlsParameters(parent, p, plan, tls, "bootstrap", p.ssmRegion) : [];
 
   const instances: aws.ec2.Instance[] = [];
   for (const node of plan.nodes) {
@@ -50,7 +55,11 @@ export function buildYugabyteAws(parent: pulumi.ComponentResource, name: string,
       rootVolumeGiB: cfg.rootVolumeGiB,
       role: "yugabyte",
       hostName: node.name,
-      dependsOn: node.index === 0 ? params : [],
+      // With TLS every node reads the admin password (YSQL_PASSWORD) and its own files before yugabyted starts.
+      dependsOn: [
+        ...(node.index === 0 ? [...params, ...bootstrapTls] : tls ? [params[0]] : []),
+        ...(tls ? tlsParameters(parent, p, plan, tls, node.name, p.ssmRegion) : []),
+      ],
       ignoreUserDataChanges: true,
     });
     new aws.ec2.VolumeAttachment(`${node.name}-data-attachment`, { deviceName: "/dev/sdf", volumeId: volume.id, instanceId: instance.id, stopInstanceBeforeDetaching: true }, o);

@@ -14,6 +14,8 @@ import { BOOTSTRAP_ENV, renderBootstrapScript } from "./bootstrap";
 import { KINE_ENDPOINT_ENV, kineArgs } from "./kine";
 import { KINE_INDEXES, KINE_TABLE } from "./kineSchema";
 import type { ClusterPlan, K3sServerPlan, KineReplicaPlan, NodePlan } from "./plan";
+import { SECRET_FILES } from "./secretFiles";
+import { BOOTSTRAP_TLS_FILES, KINE_TLS_FILES, hostFiles, type TlsRole } from "./tls";
 import { k3sBinaryUrl, kineBinaryUrl, yugabyteTarballUrl } from "./versions";
 
 /** Amazon Time Sync Service, reachable from every VPC without NAT. */
@@ -38,7 +40,89 @@ export function ssmParameters(plan: Pick<ClusterPlan, "project" | "stack">) {
     k3sToken: `${root}/k3s/token`,
     /** k3s PKI files: `<k3sTls>/<path below the k3s tls dir>`, base64 of the PEM (keeps multi-line values intact). */
     k3sTls: `${root}/k3s/tls`,
+    /**
+     * Encryption in transit (planner/tls.ts): `<subtree>/<host>/<file name>`, base64 of the PEM; keys SecureString,
+     * certificates String. Each role's files sit in that role's subtree, so its instance role reads only its own.
+     */
+    yugabyteTls: `${root}/yugabyte/tls`,
+    kineTls: `${root}/kine/tls`,
+    k3sDatastoreTls: `${root}/k3s/datastore-tls`,
   } as const;
+}
+
+/** Service user owning each role's TLS files on the host (k3s and the bootstrap run as root). */
+const TLS_OWNER: Record<TlsRole, string> = { yugabyte: "yugabyte", kine: "kine", k3s: "root", bootstrap: "root" };
+
+/** One planned TLS file of one host, as delivered on EC2: which SSM parameter holds it and who owns it on disk. */
+export interface TlsDelivery {
+  readonly host: string;
+  readonly role: TlsRole;
+  /** Absolute path on the host (the planner's). */
+  readonly path: string;
+  /** The planner's mode: keys 0600, certificates 0644. */
+  readonly mode: "0600" | "0644";
+  /** Private key: SecureString; certificates are String parameters (public). */
+  readonly secret: boolean;
+  readonly owner: string;
+  /** SSM parameter name (value: base64 of the PEM). */
+  readonly parameter: string;
+}
+
+/** Where a host's TLS files come from on aws (throws for a host the plan does not know, or a plan without TLS). */
+export function tlsDeliveries(plan: ClusterPlan, host: string): TlsDelivery[] {
+  if (!plan.pki) throw new Error(`tls delivery for ${host}: the plan has TLS off`);
+  const h = hostFiles(plan.pki, host);
+  const ssm = ssmParameters(plan);
+  const subtree = { yugabyte: ssm.yugabyteTls, bootstrap: ssm.yugabyteTls, kine: ssm.kineTls, k3s: ssm.k3sDatastoreTls }[h.role];
+  return h.files.map((f) => ({
+    host,
+    role: h.role,
+    path: f.path,
+    mode: f.mode,
+    secret: f.source.kind === "key",
+    owner: TLS_OWNER[h.role],
+    parameter: `${subtree}/${host}/${f.path.slice(h.dir.length + 1)}`,
+  }));
+}
+
+/**
+ * Shell functions the pre-start scripts share: `put_pem PARAMETER PATH MODE [OWNER]` (SSM first; if SSM cannot be
+ * reached, keep the copy an earlier start wrote) and `tls_dir DIR OWNER` (0750, owned by the service user, its parent
+ * traversable).
+ */
+const PEM_FUNCTIONS = `# PEM values are stored base64-encoded (multi-line PEM survives the CLI's text output).
+put_pem() {
+  local value owner="\${4:-root}"
+  mkdir -p "$(dirname "$2")"
+  if value=$(ssm_get "$1"); then
+    printf '%s' "$value" | base64 -d > "$2.tmp"
+    chmod "$3" "$2.tmp"
+    chown "$owner:$owner" "$2.tmp"
+    mv "$2.tmp" "$2"
+  elif [ -s "$2" ]; then
+    log "SSM unreachable: keeping $2"
+  else
+    log "cannot read $1 from SSM"; return 1
+  fi
+}
+tls_dir() {
+  mkdir -p "$1"
+  chmod 0755 "$(dirname "$1")"
+  chown "$2:$2" "$1"
+  chmod 0750 "$1"
+}
+`;
+
+/** The lines that write one host's TLS files (planner paths and modes) from SSM; needs PEM_FUNCTIONS. */
+export function renderTlsFetch(plan: ClusterPlan, host: string): string {
+  const d = tlsDeliveries(plan, host);
+  const dir = hostFiles(plan.pki as NonNullable<ClusterPlan["pki"]>, host).dir;
+  return [
+    `# TLS files of ${host} (encryption in transit): certificates and keys from SSM, never in user data.`,
+    `tls_dir ${shq(dir)} ${shq(d[0].owner)}`,
+    ...d.map((f) => `put_pem ${shq(f.parameter)} ${shq(f.path)} ${f.mode} ${shq(f.owner)}`),
+    "",
+  ].join("\n");
 }
 
 /** Parameter name of a k3s PKI file (path relative to the k3s tls directory, e.g. `etcd/peer-ca.key`). */
@@ -197,6 +281,35 @@ yugabyte soft nproc 12000
 yugabyte hard nproc 12000
 `;
 
+/** With TLS: the 0600 root-only file systemd reads YSQL_PASSWORD from (yugabyted --secure; see docs/tls.md). */
+export const YUGABYTED_ENV_FILE = SECRET_FILES.yugabytedEnv;
+export const YUGABYTE_PREPARE = `${SCRIPT_DIR}/yb-k3s-yugabyte-prepare`;
+
+/**
+ * With TLS, runs as root before every yugabyted start: YSQL_PASSWORD (the generated admin password) to a 0600 file,
+ * and the node's certificate, key and CA from SSM to the certs_dir, owned by the yugabyte user, planner modes.
+ */
+export function renderYugabytePrepareScript(plan: ClusterPlan, node: NodePlan, ssmRegion: string): string {
+  const p = ssmParameters(plan);
+  return `${prelude(plan, ssmRegion, `yugabyted pre-start on ${node.name}: superuser password and TLS files from SSM`)}
+ENV_FILE=${shq(YUGABYTED_ENV_FILE)}
+umask 077
+mkdir -p ${shq(ENV_DIR)}
+# yugabyted --secure sets the superuser password from YSQL_PASSWORD (else a random one, on the first node only).
+if PW=$(ssm_get ${shq(p.adminPassword)}); then
+  printf 'YSQL_PASSWORD=%s\\n' "$PW" > "$ENV_FILE.tmp"
+  chmod 0600 "$ENV_FILE.tmp"
+  mv "$ENV_FILE.tmp" "$ENV_FILE"
+elif [ -s "$ENV_FILE" ]; then
+  log "SSM unreachable: keeping the password file written on an earlier start"
+else
+  log "cannot read ${p.adminPassword} from SSM"; exit 1
+fi
+
+${PEM_FUNCTIONS}
+${renderTlsFetch(plan, node.name)}`;
+}
+
 export function renderYugabytedUnit(plan: ClusterPlan, node: NodePlan): string {
   return unit({
     Unit: [
@@ -204,12 +317,16 @@ export function renderYugabytedUnit(plan: ClusterPlan, node: NodePlan): string {
       "Wants=network-online.target",
       `After=network-online.target time-sync.target ${YB_UNITS.thp}`,
       `RequiresMountsFor=${plan.yugabyte.baseDir}`,
+      // With TLS the pre-start step reads SSM: retried for as long as it takes, never given up on.
+      ...(plan.tls ? ["StartLimitIntervalSec=0"] : []),
     ],
     Service: [
       "Type=simple",
       "User=yugabyte",
       "Group=yugabyte",
       `Environment=HOME=${plan.yugabyte.baseDir}`,
+      // "-": the file does not exist before the first ExecStartPre writes it; it is read again before ExecStart.
+      ...(plan.tls ? [`EnvironmentFile=-${YUGABYTED_ENV_FILE}`, `ExecStartPre=+${YUGABYTE_PREPARE}`] : []),
       // Exactly the plan's arguments (ysql_sequence_cache_minval=1 is inside --tserver_flags).
       `ExecStart=${execLine(`${plan.yugabyte.binDir}/yugabyted`, node.yugabytedArgs)}`,
       "Restart=always",
@@ -236,7 +353,7 @@ export function renderBootstrapWrapper(plan: ClusterPlan, ssmRegion: string): st
 ${BOOTSTRAP_ENV.adminPassword}=$(ssm_get ${shq(p.adminPassword)})
 ${BOOTSTRAP_ENV.kinePassword}=$(ssm_get ${shq(p.kinePassword)})
 export ${BOOTSTRAP_ENV.adminPassword} ${BOOTSTRAP_ENV.kinePassword}
-exec /bin/bash /usr/local/lib/yb-k3s/bootstrap.sh
+${plan.tls ? `${PEM_FUNCTIONS}\n${renderTlsFetch(plan, "bootstrap")}\n# ysqlsh: verify-full with ${BOOTSTRAP_TLS_FILES.certFile}; yb-admin: -certs_dir_name (bootstrap.sh).\n` : ""}exec /bin/bash /usr/local/lib/yb-k3s/bootstrap.sh
 `;
 }
 
@@ -262,6 +379,7 @@ export function yugabyteFiles(plan: ClusterPlan, node: NodePlan, o: YugabyteUser
     { path: `/etc/systemd/system/${YB_UNITS.yugabyted}`, content: renderYugabytedUnit(plan, node), permissions: "0644" },
     { path: `${SCRIPT_DIR}/yb-k3s-setup`, content: renderYugabyteSetupScript(plan, node, o), permissions: "0755" },
   ];
+  if (plan.tls) files.push({ path: YUGABYTE_PREPARE, content: renderYugabytePrepareScript(plan, node, o.ssmRegion), permissions: "0755" });
   if (node.index === 0) {
     files.push(
       { path: "/usr/local/lib/yb-k3s/bootstrap.sh", content: renderBootstrapScript(plan), permissions: "0755" },
@@ -297,8 +415,23 @@ export const K3S_ENV_FILE = `${ENV_DIR}/k3s.env`;
  * Runs as root before every Kine start: write KINE_ENDPOINT (the DSN, from SSM) to a 0600 file, then wait (bounded)
  * until the bootstrap has created the Kine table and every index, so Kine never creates them itself (hash-sharded).
  */
-export function renderKinePrepareScript(plan: ClusterPlan, o: RoleUserDataOptions): string {
+export function renderKinePrepareScript(plan: ClusterPlan, o: RoleUserDataOptions, replica?: KineReplicaPlan): string {
   const p = ssmParameters(plan);
+  if (plan.tls && !replica) throw new Error("renderKinePrepareScript: with TLS on, the replica is needed (its TLS files)");
+  // With TLS: the replica's files from SSM, and psql checks the schema the way Kine connects (verify-full, client cert).
+  const tls =
+    plan.tls && replica
+      ? `
+${PEM_FUNCTIONS}
+${renderTlsFetch(plan, replica.name)}`
+      : "";
+  const pgTls = plan.tls
+    ? `PGSSLROOTCERT=${shq(KINE_TLS_FILES.dbCaFile)}
+PGSSLCERT=${shq(KINE_TLS_FILES.dbCertFile)}
+PGSSLKEY=${shq(KINE_TLS_FILES.dbKeyFile)}
+export PGSSLROOTCERT PGSSLCERT PGSSLKEY
+`
+    : "";
   const wait = o.schemaWaitSeconds ?? 900;
   const names = KINE_INDEXES.map((i) => `'${i.name}'`).join(",");
   const query = `SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename = '${KINE_TABLE}' AND indexname IN (${names})`;
@@ -317,7 +450,7 @@ elif [ -s "$ENV_FILE" ]; then
 else
   log "cannot read ${p.kineDsn} from SSM"; exit 1
 fi
-
+${tls}
 # The DSN is postgres://user:password@host:port/db?sslmode=...: hand it to psql through the environment, never argv.
 re='^postgres://([^:]+):([^@]+)@([^:/]+):([0-9]+)/([^?]+)[?]sslmode=([a-z-]+)$'
 [[ "$DSN" =~ $re ]] || { log "unexpected DSN shape in ${p.kineDsn}"; exit 1; }
@@ -329,7 +462,7 @@ PGDATABASE=\${BASH_REMATCH[5]}
 PGSSLMODE=\${BASH_REMATCH[6]}
 PGCONNECT_TIMEOUT=5
 export PGUSER PGPASSWORD PGHOST PGPORT PGDATABASE PGSSLMODE PGCONNECT_TIMEOUT
-
+${pgTls}
 expected=${KINE_INDEXES.length}
 deadline=$(( $(date +%s) + ${wait} ))
 while :; do
@@ -351,7 +484,8 @@ export function renderKineUnit(plan: ClusterPlan, replica: KineReplicaPlan): str
       // "-": the file does not exist before the first ExecStartPre writes it; it is read again before ExecStart.
       `EnvironmentFile=-${KINE_ENV_FILE}`,
       `ExecStartPre=+${SCRIPT_DIR}/yb-k3s-kine-prepare`,
-      `ExecStart=${execLine("/usr/local/bin/kine", kineArgs({ listenHost: "0.0.0.0" }))}`,
+      // With TLS: https with client-certificate auth for k3s, verify-full plus a client certificate towards YSQL.
+      `ExecStart=${execLine("/usr/local/bin/kine", kineArgs({ listenHost: "0.0.0.0", ...(plan.tls ? { tls: KINE_TLS_FILES } : {}) }))}`,
       "Restart=always",
       "RestartSec=10",
       "LimitNOFILE=1048576",
@@ -383,7 +517,7 @@ log "Kine ${replica.name} set up"
 
 export function kineFiles(plan: ClusterPlan, replica: KineReplicaPlan, o: RoleUserDataOptions): WriteFile[] {
   return [
-    { path: `${SCRIPT_DIR}/yb-k3s-kine-prepare`, content: renderKinePrepareScript(plan, o), permissions: "0755" },
+    { path: `${SCRIPT_DIR}/yb-k3s-kine-prepare`, content: renderKinePrepareScript(plan, o, replica), permissions: "0755" },
     { path: "/etc/systemd/system/kine.service", content: renderKineUnit(plan, replica), permissions: "0644" },
     { path: `${SCRIPT_DIR}/yb-k3s-setup`, content: renderKineSetupScript(plan, replica, o), permissions: "0755" },
   ];
@@ -406,9 +540,10 @@ export interface K3sUserDataOptions extends RoleUserDataOptions {
   readonly extraTlsSans?: readonly string[];
 }
 
-/** Runs as root before every k3s start: K3S_TOKEN and the shared CA files from SSM. */
-export function renderK3sPrepareScript(plan: ClusterPlan, o: K3sUserDataOptions): string {
+/** Runs as root before every k3s start: K3S_TOKEN, the shared CA files and (TLS) the datastore client files from SSM. */
+export function renderK3sPrepareScript(plan: ClusterPlan, o: K3sUserDataOptions, server?: K3sServerPlan): string {
   const p = ssmParameters(plan);
+  if (plan.tls && !server) throw new Error("renderK3sPrepareScript: with TLS on, the server is needed (its datastore TLS files)");
   const lines = o.pkiFiles.map((f) => {
     const rel = f.path.startsWith(`${o.tlsDir}/`) ? f.path.slice(o.tlsDir.length + 1) : f.path.replace(/^\/+/, "");
     return `put_pem ${shq(k3sTlsParameter(plan, rel))} ${shq(f.path)} ${f.secret ? "0600" : "0644"}`;
@@ -428,22 +563,9 @@ else
   log "cannot read ${p.k3sToken} from SSM"; exit 1
 fi
 
-# PKI values are stored base64-encoded (multi-line PEM survives the CLI's text output).
-put_pem() {
-  mkdir -p "$(dirname "$2")"
-  local value
-  if value=$(ssm_get "$1"); then
-    printf '%s' "$value" | base64 -d > "$2.tmp"
-    chmod "$3" "$2.tmp"
-    mv "$2.tmp" "$2"
-  elif [ -s "$2" ]; then
-    log "SSM unreachable: keeping $2"
-  else
-    log "cannot read $1 from SSM"; return 1
-  fi
-}
+${PEM_FUNCTIONS}
 ${lines.join("\n")}
-`;
+${plan.tls && server ? renderTlsFetch(plan, server.name) : ""}`;
 }
 
 export function renderK3sUnit(plan: ClusterPlan, server: K3sServerPlan, extraTlsSans: readonly string[] = []): string {
@@ -491,7 +613,7 @@ log "k3s ${server.name} set up"
 
 export function k3sFiles(plan: ClusterPlan, server: K3sServerPlan, o: K3sUserDataOptions): WriteFile[] {
   return [
-    { path: `${SCRIPT_DIR}/yb-k3s-k3s-prepare`, content: renderK3sPrepareScript(plan, o), permissions: "0755" },
+    { path: `${SCRIPT_DIR}/yb-k3s-k3s-prepare`, content: renderK3sPrepareScript(plan, o, server), permissions: "0755" },
     { path: "/etc/systemd/system/k3s.service", content: renderK3sUnit(plan, server, o.extraTlsSans), permissions: "0644" },
     { path: `${SCRIPT_DIR}/yb-k3s-setup`, content: renderK3sSetupScript(plan, server, o), permissions: "0755" },
   ];

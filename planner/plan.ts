@@ -357,7 +357,8 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
             ? [ysqlHost, `${KUBERNETES_NAMES.ysqlService}.${namespace}.svc`, `${KUBERNETES_NAMES.ysqlService}.${namespace}`, KUBERNETES_NAMES.ysqlService]
             : t.target === "docker"
               ? [ysqlHost, ...(["0.0.0.0", "::"].includes(bind) ? [] : [bind])]
-              : [ysqlHost],
+              : // aws: the primary's name and every standby region's own YSQL name (that region's Kine dials it).
+                [ysqlHost, ...Object.values(endpointNames ?? {}).map((e) => e.ysql)],
         kineReplicas,
         kineEndpoints,
         kineExtraNames:

@@ -57,7 +57,7 @@ describe("prod: regions and providers", () => {
     for (const k of r.plan.kine.replicas) expect(k.database.host).toBe(k.region === "us-east-1" ? "ysql.yb-k3s-prod.internal" : `ysql.${k.region}.yb-k3s-prod.internal`);
     for (const s of r.plan.k3s.servers) {
       const kine = s.region === "us-east-1" ? "kine.yb-k3s-prod.internal" : `kine.${s.region}.yb-k3s-prod.internal`;
-      expect(s.args).toContain(`--datastore-endpoint=http://${kine}:2379`);
+      expect(s.args).toContain(`--datastore-endpoint=https://${kine}:2379`);
       expect(s.args).toContain("--tls-san=k3s.yb-k3s-prod.internal");
       expect(s.args).toContain("--tls-san=k3s.us-west-2.yb-k3s-prod.internal");
     }
