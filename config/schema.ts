@@ -9,6 +9,7 @@ import { KubernetesConfig } from "./kubernetes";
 import { AwsConfig } from "./aws";
 import { cidrsOverlap, parseCidr } from "../planner/cidr";
 import { FLAG_NAME, REQUIRED_TSERVER_FLAGS } from "../planner/flags";
+import { databaseZonesOf } from "../planner/zones";
 import { K3S_VERSION, KINE_VERSION, YUGABYTE_BUILD, YUGABYTE_VERSION, versionPatterns } from "../planner/versions";
 
 export const CONFIG_NAMESPACE = "yb-k3s";
@@ -22,11 +23,18 @@ export type FaultTolerance = (typeof FAULT_TOLERANCES)[number];
 const Region = z.strictObject({
   name: dnsLabel,
   zones: z.array(dnsLabel).min(1, "must list at least one zone"),
-  /** YugabyteDB nodes per zone. */
+  /** YugabyteDB nodes per database zone. */
   nodesPerZone: z.number().int().min(1, "must be at least 1").max(32, "must be at most 32").default(1),
+  /**
+   * The zones that run YugabyteDB nodes (default: all `zones`). Kine, k3s and subnets still span every zone.
+   * Placement blocks are zones whose replica counts add up to RF, so with region fault tolerance one zone per region
+   * holds the data (YugabyteDB's multi-region layout); naming it here keeps nodes out of zones that would hold none.
+   */
+  databaseZones: z.array(dnsLabel).min(1, "must list at least one zone").optional(),
   /** VPC CIDR (aws target). */
   cidr: cidr.optional(),
 });
+
 
 const flagMap = z.record(z.string().regex(FLAG_NAME, "flag names are lower_snake_case gflag names"), flagValue);
 
@@ -93,14 +101,21 @@ export const ConfigSchema = z
       }),
     );
 
-    const nodes = c.regions.reduce((n, r) => n + r.zones.length * r.nodesPerZone, 0);
+    c.regions.forEach((r, i) =>
+      (r.databaseZones ?? []).forEach((zname, j) => {
+        if (!r.zones.includes(zname)) issue(["regions", i, "databaseZones", j], `'${zname}' is not one of this region's zones (${r.zones.join(", ")})`);
+        else if (r.databaseZones?.indexOf(zname) !== j) issue(["regions", i, "databaseZones", j], `duplicate database zone '${zname}'`);
+      }),
+    );
+    const dbZoneCount = c.regions.reduce((n, r) => n + new Set(databaseZonesOf(r)).size, 0);
+    const nodes = c.regions.reduce((n, r) => n + databaseZonesOf(r).length * r.nodesPerZone, 0);
     if (nodes < c.replicationFactor) issue(["regions"], `${nodes} YugabyteDB node(s) cannot hold replication factor ${c.replicationFactor}; add zones or nodesPerZone`);
 
     if (c.faultTolerance === "zone") {
       // Replicas spread evenly over the zones; losing the fullest zone must leave a majority.
-      const perZone = Math.ceil(c.replicationFactor / Math.max(seenZones.size, 1));
-      if (seenZones.size < 3 || perZone > Math.floor(c.replicationFactor / 2))
-        issue(["regions"], `faultTolerance 'zone' with replicationFactor ${c.replicationFactor} needs at least ${Math.max(3, Math.ceil(c.replicationFactor / Math.floor(c.replicationFactor / 2 || 1)))} zones so that no zone holds a majority of a tablet's replicas; got ${seenZones.size}`);
+      const perZone = Math.ceil(c.replicationFactor / Math.max(dbZoneCount, 1));
+      if (dbZoneCount < 3 || perZone > Math.floor(c.replicationFactor / 2))
+        issue(["regions"], `faultTolerance 'zone' with replicationFactor ${c.replicationFactor} needs at least ${Math.max(3, Math.ceil(c.replicationFactor / Math.floor(c.replicationFactor / 2 || 1)))} zones with YugabyteDB nodes so that no zone holds a majority of a tablet's replicas; got ${dbZoneCount}`);
       if (c.replicationFactor < 3) issue(["replicationFactor"], "faultTolerance 'zone' needs replicationFactor 3 or more");
     }
     if (c.faultTolerance === "region") {

@@ -67,7 +67,9 @@ export function renderText(r: PlanReport): string {
   const placed = new Set(p.yugabyte.placement.map((b) => `${b.region}/${b.zone}`));
   const idle = p.nodes.filter((n) => !placed.has(`${n.region}/${n.zone}`)).map((n) => n.name);
   if (idle.length)
-    lines.push(`Note: ${idle.length} of ${p.nodes.length} YugabyteDB nodes are outside the data placement and hold no tablet replicas: ${idle.join(", ")}`);
+    lines.push(
+      `Note: ${idle.length} of ${p.nodes.length} YugabyteDB nodes are outside the data placement: they hold no tablet replicas and serve as YSQL endpoints in their zones: ${idle.join(", ")}`,
+    );
   lines.push(`Resources: ${r.resources.length}`);
   if (r.policies.length === 0) lines.push("Policies: no findings");
   else {

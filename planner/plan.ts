@@ -3,6 +3,7 @@
  * (placement, names, addresses, flags, DDL, commands) is decided here; target builders only translate.
  */
 import type { FaultTolerance, TargetKind, Topology } from "../config/schema";
+import { databaseZonesOf } from "./zones";
 import { cidrHost, cidrSubnet } from "./cidr";
 import { mergeTserverFlags, renderYugabytedFlags, stringifyFlag, type FlagMap } from "./flags";
 import { kineSchemaStatements, type SqlDialect } from "./kineSchema";
@@ -217,7 +218,7 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
   for (let ord = 0; ord < Math.max(...t.regions.map((r) => r.nodesPerZone)); ord++) {
     for (const r of ordered) {
       if (ord >= r.nodesPerZone) continue;
-      for (const zone of r.zones) raw.push({ name: `yb-${zone}-${ord}`, region: r.name, zone, ordinal: ord });
+      for (const zone of databaseZonesOf(r)) raw.push({ name: `yb-${zone}-${ord}`, region: r.name, zone, ordinal: ord });
     }
   }
   const first = raw[0];
@@ -450,18 +451,18 @@ export function planPlacement(
   const rf = t.replicationFactor;
   const placement: PlacementBlock[] = [];
   if (t.faultTolerance === "region") {
-    const perRegion = distribute(rf, ordered.map((r) => r.zones.length * r.nodesPerZone));
+    const perRegion = distribute(rf, ordered.map((r) => databaseZonesOf(r).length * r.nodesPerZone));
     ordered.forEach((r, i) => {
-      const perZone = distribute(perRegion[i], r.zones.map(() => r.nodesPerZone));
-      r.zones.forEach((zone, j) => {
+      const perZone = distribute(perRegion[i], databaseZonesOf(r).map(() => r.nodesPerZone));
+      databaseZonesOf(r).forEach((zone, j) => {
         if (perZone[j] > 0) placement.push({ cloud, region: r.name, zone, minReplicas: perZone[j] });
       });
     });
   } else {
     // Interleave zones across regions (a1, b1, a2, b2, ...) so a multi-region zone-FT layout still spreads.
     const zones: { region: string; zone: string; capacity: number }[] = [];
-    for (let j = 0; j < Math.max(...ordered.map((r) => r.zones.length)); j++)
-      for (const r of ordered) if (j < r.zones.length) zones.push({ region: r.name, zone: r.zones[j], capacity: r.nodesPerZone });
+    for (let j = 0; j < Math.max(...ordered.map((r) => databaseZonesOf(r).length)); j++)
+      for (const r of ordered) if (j < databaseZonesOf(r).length) zones.push({ region: r.name, zone: databaseZonesOf(r)[j], capacity: r.nodesPerZone });
     const perZone = distribute(rf, zones.map((z) => z.capacity));
     zones.forEach((z, i) => {
       if (perZone[i] > 0) placement.push({ cloud, region: z.region, zone: z.zone, minReplicas: perZone[i] });

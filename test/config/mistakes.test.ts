@@ -15,7 +15,9 @@ function problems(raw: Record<string, unknown>): string[] {
 
 const cases: [string, () => Record<string, unknown>, RegExp][] = [
   ["even replication factor", () => ({ ...localConfig(), replicationFactor: 4, regions: [{ name: "dc1", zones: ["a", "b", "c", "d"] }] }), /^yb-k3s:replicationFactor: must be odd \(1, 3, 5 or 7\).*got 4$/],
-  ["two zones for zone fault tolerance", () => ({ ...localConfig(), regions: [{ name: "dc1", zones: ["zone-a", "zone-b"], nodesPerZone: 2 }] }), /^yb-k3s:regions: faultTolerance 'zone' with replicationFactor 3 needs at least 3 zones so that no zone holds a majority of a tablet's replicas; got 2$/],
+  ["two zones for zone fault tolerance", () => ({ ...localConfig(), regions: [{ name: "dc1", zones: ["zone-a", "zone-b"], nodesPerZone: 2 }] }), /^yb-k3s:regions: faultTolerance 'zone' with replicationFactor 3 needs at least 3 zones with YugabyteDB nodes so that no zone holds a majority of a tablet's replicas; got 2$/],
+  ["database zone not among the region's zones", () => ({ ...localConfig(), regions: [{ name: "dc1", zones: ["zone-a", "zone-b", "zone-c"], databaseZones: ["zone-a", "zone-x"] }] }), /^yb-k3s:regions\[0\]\.databaseZones\[1\]: 'zone-x' is not one of this region's zones \(zone-a, zone-b, zone-c\)$/],
+  ["database zones too few for zone fault tolerance", () => ({ ...localConfig(), regions: [{ name: "dc1", zones: ["zone-a", "zone-b", "zone-c"], databaseZones: ["zone-a"], nodesPerZone: 3 }] }), /^yb-k3s:regions: faultTolerance 'zone' .* got 1$/],
   ["duplicate zone", () => ({ ...localConfig(), regions: [{ name: "dc1", zones: ["zone-a", "zone-b", "zone-a"] }] }), /^yb-k3s:regions\[0\]\.zones\[2\]: duplicate zone 'zone-a'/],
   ["duplicate zone across regions", () => ({ ...localConfig(), regions: [{ name: "dc1", zones: ["zone-a", "zone-b", "zone-c"] }, { name: "dc2", zones: ["zone-a"] }] }), /^yb-k3s:regions\[1\]\.zones\[0\]: duplicate zone 'zone-a' \(already in region 'dc1'\)/],
   [

@@ -183,7 +183,12 @@ describe("placement honesty in the text report", () => {
     const { renderText } = await import("../../lib/render");
     const plan = planOf(prodConfig());
     const text = renderText({ plan, faultTolerance: analyzeFaultTolerance(plan), policies: [], resources: [] } as unknown as Parameters<typeof renderText>[0]);
-    expect(text).toMatch(/Note: 6 of 9 YugabyteDB nodes are outside the data placement/);
+    expect(text).toMatch(/Note: 6 of 9 YugabyteDB nodes are outside the data placement: they hold no tablet replicas and serve as YSQL endpoints/);
+    // `databaseZones` keeps nodes to the placement zones: none outside it.
+    const lean = { ...prodConfig(), regions: (prodConfig().regions as { name: string; zones: string[] }[]).map((r) => ({ ...r, databaseZones: [r.zones[0]] })) };
+    const leanPlan = planOf(lean);
+    expect(leanPlan.nodes.map((n) => n.zone)).toEqual(["us-east-1a", "us-west-2a", "eu-west-1a"]);
+    expect(renderText({ plan: leanPlan, faultTolerance: analyzeFaultTolerance(leanPlan), policies: [], resources: [] } as unknown as Parameters<typeof renderText>[0])).not.toMatch(/outside the data placement/);
     const local = planOf(localConfig());
     expect(renderText({ plan: local, faultTolerance: analyzeFaultTolerance(local), policies: [], resources: [] } as unknown as Parameters<typeof renderText>[0])).not.toMatch(/outside the data placement/);
   });
