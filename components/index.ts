@@ -9,3 +9,5 @@ export { AwsPlatformResources, RegionNetwork, VpcPeering, type AwsPlatformArgs, 
 export { ControlPlanePki, type ControlPlanePkiArgs, type TlsFile } from "./controlPlanePki";
 export { buildPlan, type ClusterPlan } from "../planner/plan";
 export { parseTopology } from "../config/load";
+export { DockerPlatformResources, type DockerPlatformArgs } from "./platform.docker";
+export { KubernetesPlatformResources, type KubernetesPlatformArgs } from "./platform.kubernetes";

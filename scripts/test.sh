@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # 1. System packages: PostgreSQL 15 (Kine integration tests), cloud-init and shellcheck (EC2 user data validators).
+pg_bin() { find /usr/lib/postgresql -mindepth 3 -maxdepth 3 -path '*/bin/initdb' 2>/dev/null | sort -V | tail -n 1 | xargs -r dirname; }
 missing=()
-[ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
+[ -n "$(pg_bin)" ] || missing+=(postgresql)
 command -v cloud-init >/dev/null 2>&1 || missing+=(cloud-init)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -16,8 +17,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # The Debian package starts a cluster on 5432; the tests run their own throwaway servers.
-  if command -v pg_ctlcluster >/dev/null 2>&1; then $SUDO pg_ctlcluster 15 main stop >/dev/null 2>&1 || true; fi
+  if command -v pg_lsclusters >/dev/null 2>&1; then
+    pg_lsclusters -h 2>/dev/null | while read -r ver cluster _; do $SUDO pg_ctlcluster "$ver" "$cluster" stop >/dev/null 2>&1 || true; done
+  fi
 fi
+PG_BIN_DIR="${PG_BIN_DIR:-$(pg_bin)}"
+export PG_BIN_DIR
+echo "test.sh: PostgreSQL from $PG_BIN_DIR"
 
 # 2. Node dependencies (root and the policy pack workspace), exactly as locked.
 npm ci --no-audit --no-fund --loglevel=error

@@ -13,7 +13,18 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 
-export const PG_BIN_DIR = process.env.PG_BIN_DIR ?? "/usr/lib/postgresql/15/bin";
+/** The newest PostgreSQL server installed from Debian/Ubuntu packages (15 on Debian 12, 16 on Ubuntu 24.04), unless PG_BIN_DIR says. */
+function defaultPgBinDir(): string {
+  const root = "/usr/lib/postgresql";
+  const majors = fs.existsSync(root)
+    ? fs
+        .readdirSync(root)
+        .filter((d) => /^\d+$/.test(d) && fs.existsSync(path.join(root, d, "bin", "initdb")))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  return path.join(root, majors[0] ?? "15", "bin");
+}
+export const PG_BIN_DIR = process.env.PG_BIN_DIR ?? defaultPgBinDir();
 export const PG_HOST = "127.0.0.1";
 export const PG_USER = "postgres";
 
