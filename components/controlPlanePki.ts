@@ -149,8 +149,9 @@ export class ControlPlanePki extends pulumi.ComponentResource {
 }
 
 /** Docker `uploads` entries for a host's TLS files (keys 0600, certificates 0644). */
-export const tlsUploads = (files: readonly TlsFile[]): { file: string; content: pulumi.Output<string>; permissions: string }[] =>
-  files.map((f) => ({ file: f.path, content: f.content, permissions: f.mode }));
+/** Docker uploads for a host's TLS files; `owner` (a uid) when the image does not run as root. */
+export const tlsUploads = (files: readonly TlsFile[], owner?: number): { file: string; content: pulumi.Output<string>; permissions: string; owner?: string }[] =>
+  files.map((f) => ({ file: f.path, content: f.content, permissions: f.mode, ...(owner !== undefined ? { owner: String(owner) } : {}) }));
 
 /** The PKI a builder needs when the plan has TLS on; a clear error when a library user forgot to pass it. */
 export function requireTls(role: string, plan: { readonly tls: boolean }, pki: ControlPlanePki | undefined): ControlPlanePki | undefined {

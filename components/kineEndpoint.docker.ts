@@ -2,6 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { kineArgs, kinePassfileDsn, pgpassLine } from "../planner/kine";
 import { SECRET_FILES } from "../planner/secretFiles";
+import { KINE_IMAGE_UID } from "../planner/versions";
 import type { DockerPlatform } from "./platform";
 import type { KineEndpointArgs, KineEndpointBuild } from "./kineEndpoint";
 import { pinnedImage, stackLabels } from "./docker.common";
@@ -24,8 +25,14 @@ export function buildKineDocker(parent: pulumi.ComponentResource, name: string, 
           // The image's entrypoint is /bin/kine. The DSN carries no secret: the password is in a libpq passfile.
           command: kineArgs({ dsn: kinePassfileDsn(r.database, SECRET_FILES.kinePassfile), ...(tls ? { tls: KINE_TLS_FILES } : {}) }),
           uploads: [
-            { file: SECRET_FILES.kinePassfile, content: pulumi.secret(pulumi.output(args.databasePassword).apply((pw) => pgpassLine(r.database, pw))), permissions: "0600" },
-            ...(tls ? tlsUploads(tls.filesFor(r.name)) : []),
+            // Kine runs as `nobody`: its 0600 files must be owned by that user or it cannot read them.
+            {
+              file: SECRET_FILES.kinePassfile,
+              content: pulumi.secret(pulumi.output(args.databasePassword).apply((pw) => pgpassLine(r.database, pw))),
+              permissions: "0600",
+              owner: String(KINE_IMAGE_UID),
+            },
+            ...(tls ? tlsUploads(tls.filesFor(r.name), KINE_IMAGE_UID) : []),
           ],
           // Not published: only k3s on the stack network reaches etcd.
           networksAdvanced: [{ name: p.network.name, aliases: [r.name] }],

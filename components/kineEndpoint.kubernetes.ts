@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { KINE_ENDPOINT_ENV, kineArgs, kineDsn } from "../planner/kine";
 import { KUBERNETES_NAMES } from "../planner/plan";
 import { ports } from "../planner/ports";
+import { KINE_IMAGE_UID } from "../planner/versions";
 import type { KubernetesPlatform } from "./platform";
 import type { KineEndpointArgs, KineEndpointBuild } from "./kineEndpoint";
 import { requireTls, tlsSecretData, tlsSecretVolume } from "./controlPlanePki";
@@ -13,7 +14,8 @@ export const KINE_SECRET_NAME = "kine-datastore";
 export const KINE_DEPLOYMENT_NAME = "kine";
 export const KINE_TLS_SECRET = "kine-tls";
 /** Kine is a static Go binary that only listens on unprivileged ports: it runs as nobody. */
-export const KINE_UID = 65534;
+/** The rancher/kine image's own user (planner/versions.ts). */
+export const KINE_UID = KINE_IMAGE_UID;
 
 export function buildKineKubernetes(parent: pulumi.ComponentResource, name: string, args: KineEndpointArgs, p: KubernetesPlatform): KineEndpointBuild {
   const { plan } = args;

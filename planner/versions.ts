@@ -13,6 +13,12 @@ export const YUGABYTE_BUILD = "b141";
 export const KINE_VERSION = "v0.16.4";
 export const K3S_VERSION = "v1.36.3+k3s1";
 
+/**
+ * The user the `rancher/kine` image runs as (`USER nobody` in its Dockerfile): files Kine reads (passfile, TLS keys)
+ * must be owned by it, since they are 0600.
+ */
+export const KINE_IMAGE_UID = 65534;
+
 /** Docker image tags cannot contain "+": k3s publishes `v1.36.3-k3s1` for release `v1.36.3+k3s1`. */
 export const k3sImageTag = (release: string): string => release.replace("+", "-");
 

@@ -105,7 +105,8 @@ describe("local stack (docker)", () => {
         "--metrics-bind-address=0.0.0.0:8080",
       ]);
       expect(k.inputs.envs ?? []).toEqual([]);
-      expect(k.inputs.uploads).toEqual([{ file: "/etc/kine/pgpass", content: "[secret]", permissions: "0600" }]);
+      // rancher/kine runs as `nobody` (uid 65534): a root-owned 0600 passfile would be unreadable.
+      expect(k.inputs.uploads).toEqual([{ file: "/etc/kine/pgpass", content: "[secret]", permissions: "0600", owner: "65534" }]);
     }
   });
 

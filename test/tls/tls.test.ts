@@ -3,6 +3,7 @@
  * mocks, whose tls resources issue REAL certificates. What each process receives is read from what was registered
  * (Docker uploads, Kubernetes Secrets projected into pods), then checked with node:crypto.
  */
+import { KINE_IMAGE_UID } from "../../planner/versions";
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PlanReport } from "../../lib/plan";
@@ -193,6 +194,10 @@ describe("the flags reach every process", () => {
       const cmd = (containers.find((x) => x.name === k.name) as { inputs: Obj }).inputs.command as string[];
       expect(cmd).toEqual(expect.arrayContaining(kineTlsFlags));
       expect(cmd.find((a) => a.startsWith("--endpoint="))).toMatch(/sslmode=verify-full/);
+      // The image runs as `nobody`: every file Kine reads is owned by its uid.
+      const uploads = (containers.find((x) => x.name === k.name) as { inputs: Obj }).inputs.uploads as { file: string; owner?: string }[];
+      expect(uploads.length).toBeGreaterThan(1);
+      for (const u of uploads) expect(u).toMatchObject({ owner: String(KINE_IMAGE_UID) });
     }
     for (const s of r.plan.k3s.servers) {
       const cmd = (containers.find((x) => x.name === s.name) as { inputs: Obj }).inputs.command as string[];
