@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { tlsDeliveries } from "../planner/awsUserData";
+import { ports } from "../planner/ports";
 import type { ClusterPlan } from "../planner/plan";
 import type { ControlPlanePki } from "./controlPlanePki";
 import type { AwsPlatform, AwsRegionNetwork } from "./platform";
@@ -257,9 +258,9 @@ export function awsAccessHints(plan: ClusterPlan, p: AwsPlatform, k3sInstanceIds
   const region = p.primaryRegion;
   return pulumi.all([k3sInstanceIds, yugabyteInstanceIds]).apply(([k3s, yb]) => [
     `shell on a k3s server: aws ssm start-session --region ${region} --target ${k3s[0]}`,
-    `k3s API on localhost:6443: aws ssm start-session --region ${region} --target ${k3s[0]} --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=${plan.k3s.apiAddress},portNumber=6443,localPortNumber=6443`,
-    `then: pulumi stack output --show-secrets kubeconfig > kubeconfig && kubectl --kubeconfig kubeconfig --server https://127.0.0.1:6443 get nodes`,
-    `YugabyteDB UI on localhost:15433: aws ssm start-session --region ${region} --target ${yb[0]} --document-name AWS-StartPortForwardingSession --parameters portNumber=15433,localPortNumber=15433`,
+    `k3s API on localhost:${ports.k3sApi}: aws ssm start-session --region ${region} --target ${k3s[0]} --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=${plan.k3s.apiAddress},portNumber=${ports.k3sApi},localPortNumber=${ports.k3sApi}`,
+    `then: pulumi stack output --show-secrets kubeconfig > kubeconfig && kubectl --kubeconfig kubeconfig --server https://127.0.0.1:${ports.k3sApi} get nodes`,
+    `YugabyteDB UI on localhost:${ports.yugabytedUi}: aws ssm start-session --region ${region} --target ${yb[0]} --document-name AWS-StartPortForwardingSession --parameters portNumber=${ports.yugabytedUi},localPortNumber=${ports.yugabytedUi}`,
     `bootstrap log (node 0): aws ssm start-session --region ${region} --target ${yb[0]}, then journalctl -u yb-k3s-bootstrap`,
   ]);
 }

@@ -14,8 +14,6 @@ export const KINE_SECRET_NAME = "kine-datastore";
 export const KINE_DEPLOYMENT_NAME = "kine";
 export const KINE_TLS_SECRET = "kine-tls";
 /** Kine is a static Go binary that only listens on unprivileged ports: it runs as nobody. */
-/** The rancher/kine image's own user (planner/versions.ts). */
-export const KINE_UID = KINE_IMAGE_UID;
 
 export function buildKineKubernetes(parent: pulumi.ComponentResource, name: string, args: KineEndpointArgs, p: KubernetesPlatform): KineEndpointBuild {
   const { plan } = args;
@@ -71,9 +69,9 @@ export function buildKineKubernetes(parent: pulumi.ComponentResource, name: stri
             // fsGroup: the TLS Secret's files are group-readable by Kine's group (keys 0440), nobody else's.
             securityContext: {
               runAsNonRoot: true,
-              runAsUser: KINE_UID,
-              runAsGroup: KINE_UID,
-              ...(tls ? { fsGroup: KINE_UID } : {}),
+              runAsUser: KINE_IMAGE_UID,
+              runAsGroup: KINE_IMAGE_UID,
+              ...(tls ? { fsGroup: KINE_IMAGE_UID } : {}),
               seccompProfile: { type: "RuntimeDefault" },
             },
             containers: [
@@ -89,7 +87,7 @@ export function buildKineKubernetes(parent: pulumi.ComponentResource, name: stri
                   { name: "metrics", containerPort: ports.kineMetrics },
                 ],
                 resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "1Gi" } },
-                securityContext: restrictedContainer(KINE_UID),
+                securityContext: restrictedContainer(KINE_IMAGE_UID),
                 readinessProbe: { tcpSocket: { port: ports.kine }, periodSeconds: 5, failureThreshold: 3 },
                 livenessProbe: { tcpSocket: { port: ports.kine }, initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 6 },
                 ...(tls ? { volumeMounts: [{ name: "tls", mountPath: TLS_DIRS.kine, readOnly: true }] } : {}),

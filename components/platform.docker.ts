@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { DockerConfig } from "../config/docker";
+import { DockerConfig } from "../config/docker";
 import type { ClusterPlan } from "../planner/plan";
 import type { DockerPlatform } from "./platform";
 
@@ -27,8 +27,9 @@ export class DockerPlatformResources extends pulumi.ComponentResource {
       kind: "docker",
       provider: this.provider,
       network: this.network,
-      bindAddress: args.config?.bindAddress ?? "127.0.0.1",
-      publishDatabasePorts: args.config?.publishDatabasePorts ?? true,
+      // A library user may omit the config: the schema's defaults, not a second copy of them.
+      bindAddress: (args.config ?? DockerConfig.parse({})).bindAddress,
+      publishDatabasePorts: (args.config ?? DockerConfig.parse({})).publishDatabasePorts,
     };
     this.registerOutputs({ networkName: this.network.name });
   }

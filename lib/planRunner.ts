@@ -3,6 +3,7 @@
  * Stricter than the stock mock monitor where the real engine is strict: two resources with the same URN are an error.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { resourceStates, callResults } from "./mocks";
 import { mockId } from "./mocks/common";
 
@@ -30,16 +31,17 @@ export interface ProgramRun {
 
 export class DuplicateUrnError extends Error {}
 
+// The SDK's own wire-format markers (secrets, resource references, outputs, assets, unknowns).
 const SIG = {
-  key: "4dabf18193072939515e22adb298388d",
-  secret: "1b47061264138c4ac30d75fd1eb44270",
-  resource: "5cf8f73096256a8f31e491e813e4eb8e",
-  output: "d0e6a833031e9bbcd3f4e8bde6ca49a4",
-  asset: "c44067f5952c0a294b673a41bacd8c17",
-  archive: "0def7320c3a5731c473e5ecbe6d01bc7",
+  key: rpc.specialSigKey,
+  secret: rpc.specialSecretSig,
+  resource: rpc.specialResourceSig,
+  output: rpc.specialOutputValueSig,
+  asset: rpc.specialAssetSig,
+  archive: rpc.specialArchiveSig,
 } as const;
 export const SECRET = "[secret]";
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const UNKNOWN = rpc.unknownValue;
 
 /** Turn the wire form of inputs into plain JSON: secrets redacted, resource references as URNs. */
 export function plainInputs(v: unknown): unknown {

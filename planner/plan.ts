@@ -2,6 +2,7 @@
  * The pure planner: Topology in, ClusterPlan out. No @pulumi import — everything a reviewer wants to reason about
  * (placement, names, addresses, flags, DDL, commands) is decided here; target builders only translate.
  */
+import { DockerConfig } from "../config/docker";
 import type { FaultTolerance, TargetKind, Topology } from "../config/schema";
 import { databaseZonesOf } from "./zones";
 import { cidrHost, cidrSubnet } from "./cidr";
@@ -223,7 +224,9 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
   }
   const first = raw[0];
   const firstAddress = nodeAddress(first.name, first.region, first.zone, first.ordinal);
-  const dockerPorts = t.docker?.hostPorts;
+  // Docker host ports and bind address: the schema's defaults when the stack has no `docker` section.
+  const dockerConfig = t.target === "docker" ? (t.docker ?? DockerConfig.parse({})) : undefined;
+  const dockerPorts = dockerConfig?.hostPorts;
   const nodes: NodePlan[] = raw.map((n, index) => {
     const address = nodeAddress(n.name, n.region, n.zone, n.ordinal);
     const cloudLocation = `${cloud}.${n.region}.${n.zone}`;
@@ -242,12 +245,12 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
       ...(Object.keys(masterFlags).length ? [`--master_flags=${renderYugabytedFlags(masterFlags)}`] : []),
     ];
     const hostPorts =
-      t.target === "docker"
+      dockerPorts
         ? {
-            ysql: (dockerPorts?.ysql ?? 5433) + index,
-            yugabytedUi: (dockerPorts?.yugabytedUi ?? 15433) + index,
-            masterUi: (dockerPorts?.masterUi ?? 7001) + index,
-            tserverUi: (dockerPorts?.tserverUi ?? 9000) + index,
+            ysql: dockerPorts.ysql + index,
+            yugabytedUi: dockerPorts.yugabytedUi + index,
+            masterUi: dockerPorts.masterUi + index,
+            tserverUi: dockerPorts.tserverUi + index,
           }
         : undefined;
     return { name: n.name, index, ordinal: n.ordinal, region: n.region, zone: n.zone, cloudLocation, address, join, yugabytedArgs: args, hostPorts };
@@ -320,10 +323,9 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
         ? controlPlaneRegions.map(kineEndpointOf)
         : kineReplicas.map((k) => `${scheme}://${k.address}:${ports.kine}`);
 
-  const bind = t.docker?.bindAddress ?? "127.0.0.1";
   const apiAddress =
-    t.target === "docker" ? bind : t.target === "kubernetes" ? `${KUBERNETES_NAMES.k3sService}.${namespace}.svc.${clusterDomain}` : `k3s.${prefix}.internal`;
-  const apiPort = t.target === "docker" ? (dockerPorts?.k3sApi ?? ports.k3sApi) : ports.k3sApi;
+    dockerConfig ? dockerConfig.bindAddress : t.target === "kubernetes" ? `${KUBERNETES_NAMES.k3sService}.${namespace}.svc.${clusterDomain}` : `k3s.${prefix}.internal`;
+  const apiPort = dockerPorts?.k3sApi ?? ports.k3sApi;
   const apiUrl = `https://${apiAddress.includes(":") ? `[${apiAddress}]` : apiAddress}:${apiPort}`;
 
   // Every server answers to the stack-wide API name and to each control-plane region's own name.
@@ -356,8 +358,8 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
         ysqlHosts:
           t.target === "kubernetes"
             ? [ysqlHost, `${KUBERNETES_NAMES.ysqlService}.${namespace}.svc`, `${KUBERNETES_NAMES.ysqlService}.${namespace}`, KUBERNETES_NAMES.ysqlService]
-            : t.target === "docker"
-              ? [ysqlHost, ...(["0.0.0.0", "::"].includes(bind) ? [] : [bind])]
+            : dockerConfig
+              ? [ysqlHost, ...(["0.0.0.0", "::"].includes(dockerConfig.bindAddress) ? [] : [dockerConfig.bindAddress])]
               : // aws: the primary's name and every standby region's own YSQL name (that region's Kine dials it).
                 [ysqlHost, ...Object.values(endpointNames ?? {}).map((e) => e.ysql)],
         kineReplicas,
