@@ -11,6 +11,7 @@ import { ssmParameters } from "../../planner/awsUserData";
 import { endpointHost, BOOTSTRAP_TLS_FILES, K3S_DATASTORE_TLS_FILES, KINE_TLS_FILES, LOOPBACK, TLS_DIRS, yugabyteNodeFiles } from "../../planner/tls";
 import { parseYugabytedFlags } from "../../planner/flags";
 import { assertTools, ofType, planShipped, T, userDataOf, writtenFiles, type Res } from "./support";
+import { KINE_TLS_FLAGS } from "../tls/support";
 
 const STACKS = ["staging", "prod"] as const;
 const reports: Record<string, PlanReport> = {};
@@ -241,15 +242,7 @@ describe.each(STACKS)("TLS on aws: %s", (stack) => {
     for (const k of p.kine.replicas) {
       const i = instance(r(), k.name);
       const args = execArgs(scriptOf(i, "/etc/systemd/system/kine.service"));
-      for (const a of [
-        `--server-cert-file=${KINE_TLS_FILES.serverCertFile}`,
-        `--server-key-file=${KINE_TLS_FILES.serverKeyFile}`,
-        `--trusted-ca-file=${KINE_TLS_FILES.trustedCaFile}`,
-        `--ca-file=${KINE_TLS_FILES.dbCaFile}`,
-        `--cert-file=${KINE_TLS_FILES.dbCertFile}`,
-        `--key-file=${KINE_TLS_FILES.dbKeyFile}`,
-      ])
-        expect(args, k.name).toContain(a);
+      for (const a of KINE_TLS_FLAGS) expect(args, k.name).toContain(a);
       expect(k.database.sslmode).toBe("verify-full");
       const prepare = scriptOf(i, "/usr/local/sbin/yb-k3s-kine-prepare");
       expect(prepare).toContain(`PGSSLCERT='${KINE_TLS_FILES.dbCertFile}'`);

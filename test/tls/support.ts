@@ -1,6 +1,17 @@
 /** Helpers for the TLS tests: the shipped local and dev stacks with `tls.enabled: true`, run like `plan` runs them. */
 import { planStack, type PlanReport } from "../../lib/plan";
 import { readStackFile, stackFilePath, type StackFile } from "../../lib/stackFile";
+import { KINE_TLS_FILES } from "../../planner/tls";
+
+/** The flags every Kine launch carries with TLS on: mutual TLS towards k3s, verify-full plus a client cert towards YSQL. */
+export const KINE_TLS_FLAGS: readonly string[] = [
+  `--server-cert-file=${KINE_TLS_FILES.serverCertFile}`,
+  `--server-key-file=${KINE_TLS_FILES.serverKeyFile}`,
+  `--trusted-ca-file=${KINE_TLS_FILES.trustedCaFile}`,
+  `--ca-file=${KINE_TLS_FILES.dbCaFile}`,
+  `--cert-file=${KINE_TLS_FILES.dbCertFile}`,
+  `--key-file=${KINE_TLS_FILES.dbKeyFile}`,
+];
 
 export type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -14,7 +14,7 @@ import { BOOTSTRAP_TLS_FILES, K3S_DATASTORE_TLS_FILES, KINE_TLS_FILES, LOOPBACK,
 import { evaluatePolicies } from "../../policies/evaluate";
 import { processesInArgv } from "../../policies/extract";
 import { launcherArms } from "../kubernetes/support";
-import { dockerFiles, planTls, podFiles, type Delivered, type Obj } from "./support";
+import { dockerFiles, KINE_TLS_FLAGS, planTls, podFiles, type Delivered, type Obj } from "./support";
 
 const targets = [
   { base: "local" as const, files: dockerFiles },
@@ -156,14 +156,6 @@ describe("the flags reach every process", () => {
     });
     expect(flag("master_flags"), where).toMatchObject({ use_node_to_node_encryption: "true", allow_insecure_connections: "false", certs_dir: TLS_DIRS.yugabyte });
   };
-  const kineTlsFlags = [
-    `--server-cert-file=${KINE_TLS_FILES.serverCertFile}`,
-    `--server-key-file=${KINE_TLS_FILES.serverKeyFile}`,
-    `--trusted-ca-file=${KINE_TLS_FILES.trustedCaFile}`,
-    `--ca-file=${KINE_TLS_FILES.dbCaFile}`,
-    `--cert-file=${KINE_TLS_FILES.dbCertFile}`,
-    `--key-file=${KINE_TLS_FILES.dbKeyFile}`,
-  ];
   const k3sTlsFlags = [
     `--datastore-cafile=${K3S_DATASTORE_TLS_FILES.caFile}`,
     `--datastore-certfile=${K3S_DATASTORE_TLS_FILES.certFile}`,
@@ -192,7 +184,7 @@ describe("the flags reach every process", () => {
     }
     for (const k of r.plan.kine.replicas) {
       const cmd = (containers.find((x) => x.name === k.name) as { inputs: Obj }).inputs.command as string[];
-      expect(cmd).toEqual(expect.arrayContaining(kineTlsFlags));
+      expect(cmd).toEqual(expect.arrayContaining([...KINE_TLS_FLAGS]));
       expect(cmd.find((a) => a.startsWith("--endpoint="))).toMatch(/sslmode=verify-full/);
       // The image runs as `nobody`: every file Kine reads is owned by its uid.
       const uploads = (containers.find((x) => x.name === k.name) as { inputs: Obj }).inputs.uploads as { file: string; owner?: string }[];
@@ -218,7 +210,7 @@ describe("the flags reach every process", () => {
       expect(c.env).toContainEqual({ name: "YSQL_PASSWORD", valueFrom: { secretKeyRef: { name: "yb-bootstrap", key: "YSQL_ADMIN_PASSWORD" } } });
     }
     const kine = objs.find((x) => x.type === "kubernetes:apps/v1:Deployment") as { inputs: Obj };
-    expect(kine.inputs.spec.template.spec.containers[0].args).toEqual(expect.arrayContaining(kineTlsFlags));
+    expect(kine.inputs.spec.template.spec.containers[0].args).toEqual(expect.arrayContaining([...KINE_TLS_FLAGS]));
     const k3s = sts.find((x) => x.inputs.metadata.name === "k3s") as { inputs: Obj };
     const args = k3s.inputs.spec.template.spec.containers[0].args as string[];
     expect(args).toEqual(expect.arrayContaining([...k3sTlsFlags, `--datastore-endpoint=${r.plan.kine.endpoints.join(",")}`]));
