@@ -17,7 +17,9 @@ export class DockerPlatformResources extends pulumi.ComponentResource {
 
   constructor(name: string, args: DockerPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("yb-k3s:docker:Platform", name, {}, opts);
-    this.provider = new docker.Provider(`${name}-docker`, args.config?.host ? { host: args.config.host } : {}, { parent: this });
+    // A library user may omit the config: the schema's defaults, not a second copy of them.
+    const config = args.config ?? DockerConfig.parse({});
+    this.provider = new docker.Provider(`${name}-docker`, config.host ? { host: config.host } : {}, { parent: this });
     this.network = new docker.Network(
       `${name}-network`,
       { name: args.plan.prefix, driver: "bridge", labels: [{ label: "yb-k3s.stack", value: args.plan.stack }] },
@@ -27,9 +29,8 @@ export class DockerPlatformResources extends pulumi.ComponentResource {
       kind: "docker",
       provider: this.provider,
       network: this.network,
-      // A library user may omit the config: the schema's defaults, not a second copy of them.
-      bindAddress: (args.config ?? DockerConfig.parse({})).bindAddress,
-      publishDatabasePorts: (args.config ?? DockerConfig.parse({})).publishDatabasePorts,
+      bindAddress: config.bindAddress,
+      publishDatabasePorts: config.publishDatabasePorts,
     };
     this.registerOutputs({ networkName: this.network.name });
   }
