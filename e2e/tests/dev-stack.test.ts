@@ -1,0 +1,255 @@
+/**
+ * The real engine on a real control plane (issue 13): the `dev` stack (kubernetes target) deployed by the Pulumi CLI
+ * through the Automation API onto kube-apiserver + controllers + scheduler + kwok nodes whose state is stock Kine on
+ * PostgreSQL holding this program's own schema. Scenarios run in order on one stack: (a) preview + up, (b) the objects
+ * are rows in Kine's table and the schema is untouched, (c) a second preview/up/refresh change nothing, (d) a one-key
+ * change updates exactly what it should, (e) destroy: refused while data is protected, complete (PVCs retained) once not.
+ * No readiness wait is skipped: StatefulSets, Deployments and the bootstrap Job become Ready/Complete through the real
+ * controllers (kwok completes the Job's pod without running its script; the offline tests check that script).
+ */
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { K8S_APPS, ZONE_POD_LABEL } from "../../components/kubernetes.common";
+import { readStackFile, stackFilePath } from "../../lib/stackFile";
+import { e2eBinaries, REPO_ROOT } from "../harness/binaries";
+import { startControlPlane, type RunningControlPlane } from "../harness/controlPlane";
+import { createEngineStack, StepLog, type EngineStack } from "../harness/engine";
+
+const STACK = "dev";
+const PROJECT = "yb-k3s";
+const file = readStackFile(stackFilePath(STACK), STACK);
+const cfg = <T>(key: string) => file.config[`yb-k3s:${key}`] as T;
+const regions = cfg<{ name: string; zones: string[] }[]>("regions");
+const k8sCfg = cfg<Record<string, unknown> & { namespace: string; storageClass: string; zoneLabel: string; context: string }>("kubernetes");
+const NS = k8sCfg.namespace;
+
+/** The stack file's config with only the cluster coordinates overridden: the test bed's kubeconfig. */
+const stackConfig = (cp: RunningControlPlane, extra: Record<string, unknown> = {}) => ({
+  ...file.config,
+  "yb-k3s:kubernetes": { ...k8sCfg, kubeconfig: cp.kubeconfig, context: cp.context },
+  ...extra,
+});
+
+/** Every offline plan fact the suite compares with: `plan --format json` of the same stack file. */
+const offlinePlan = () =>
+  JSON.parse(execFileSync("npm", ["run", "--silent", "plan", "--", "--stack", STACK, "--format", "json"], { cwd: REPO_ROOT, encoding: "utf8", maxBuffer: 64 << 20 })) as {
+    resources: { urn: string; type: string; name: string }[];
+  };
+
+interface KubeObject {
+  metadata: { name: string; namespace?: string; uid: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+}
+interface StateResource {
+  urn: string;
+  type: string;
+  protect?: boolean;
+  outputs?: { metadata?: { name?: string; namespace?: string; uid?: string }; kind?: string; apiVersion?: string };
+}
+
+/** `kubernetes:apps/v1:StatefulSet` -> the kubectl resource name `statefulset.v1.apps` (core: `service`). */
+const kubectlResource = (type: string) => {
+  const m = /^kubernetes:([^:]+):(\w+)$/.exec(type);
+  if (!m) throw new Error(`not a kubernetes resource type: ${type}`);
+  const [group, version] = m[1].includes("/") ? m[1].split("/") : ["core", m[1]];
+  return group === "core" ? m[2].toLowerCase() : `${m[2].toLowerCase()}.${version}.${group}`;
+};
+
+/** Where the API server keeps an object in Kine: /registry/<resource>/<namespace>/<name>. */
+const REGISTRY_PREFIX: Record<string, string> = {
+  Namespace: "/registry/namespaces/",
+  Service: "/registry/services/specs/",
+  Secret: "/registry/secrets/",
+  ConfigMap: "/registry/configmaps/",
+  ServiceAccount: "/registry/serviceaccounts/",
+  PodDisruptionBudget: "/registry/poddisruptionbudgets/",
+  NetworkPolicy: "/registry/networkpolicies/",
+  StatefulSet: "/registry/statefulsets/",
+  Deployment: "/registry/deployments/",
+  Job: "/registry/jobs/",
+  Role: "/registry/roles/",
+  RoleBinding: "/registry/rolebindings/",
+};
+
+let cp: RunningControlPlane;
+let engine: EngineStack;
+let schemaAtStart = "";
+
+async function kubernetesResources(): Promise<StateResource[]> {
+  const state = (await engine.stack.exportStack()).deployment as { resources?: StateResource[] };
+  return (state.resources ?? []).filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:providers"));
+}
+
+describe.sequential(`the ${STACK} stack on a real control plane, through the real engine`, () => {
+  beforeAll(async () => {
+    const binaries = e2eBinaries();
+    const schemaSql = execFileSync("npm", ["run", "--silent", "plan", "--", "--stack", STACK, "--format", "sql", "--dialect", "postgres"], { cwd: REPO_ROOT, encoding: "utf8" });
+    cp = await startControlPlane({
+      binaries,
+      zones: regions.flatMap((r) => r.zones),
+      region: regions[0].name,
+      zoneLabel: k8sCfg.zoneLabel,
+      storageClass: k8sCfg.storageClass,
+      context: k8sCfg.context,
+      database: "kine",
+      schemaSql,
+    });
+    schemaAtStart = await cp.schemaSnapshot();
+    engine = await createEngineStack({
+      binaries,
+      projectName: PROJECT,
+      stackName: STACK,
+      config: stackConfig(cp),
+      // The entry, unchanged and fresh for every operation, as the language host would load it.
+      program: async () => {
+        vi.resetModules();
+        return { ...(await import(path.join(REPO_ROOT, "index.ts"))) } as Record<string, unknown>;
+      },
+    });
+  }, 300_000);
+
+  afterAll(async () => {
+    await engine?.remove();
+    await cp?.stop();
+  }, 120_000);
+
+  it("(a) preview shows exactly the offline plan's resources; up creates them through every readiness wait", async () => {
+    const planned = offlinePlan().resources.map((r) => r.urn).sort();
+    const preview = new StepLog();
+    const pr = await engine.stack.preview({ onEvent: preview.onEvent });
+    const previewed = preview.ops((op) => op === "create").map((s) => s.urn).filter((u) => !u.includes("::pulumi:pulumi:Stack::") && !u.includes("::pulumi:providers:")).sort();
+    expect(previewed).toEqual(planned.filter((u) => !u.includes("::pulumi:providers:") || u.includes("pulumi:providers:kubernetes::")).filter((u) => !u.includes("::pulumi:providers:")));
+    expect(pr.changeSummary.create).toBeGreaterThanOrEqual(planned.length);
+
+    const up = await engine.stack.up({ onOutput: () => undefined });
+    expect(up.summary.result).toBe("succeeded");
+    expect(up.summary.resourceChanges?.create).toBe(pr.changeSummary.create);
+    expect(Object.keys(up.outputs).sort()).toEqual(["accessHints", "faultTolerance", "instanceIds", "k3sApiUrl", "kineEndpoint", "kubeconfig", "topology", "uiUrl", "ysqlConnectionString"]);
+    expect(up.outputs.kubeconfig.secret).toBe(true);
+    expect(up.outputs.ysqlConnectionString.secret).toBe(true);
+  }, 900_000);
+
+  it("(a) every object of the stack exists in the API server, with the uid the engine recorded", async () => {
+    const resources = await kubernetesResources();
+    expect(resources.length).toBeGreaterThan(20);
+    for (const r of resources) {
+      const meta = r.outputs?.metadata;
+      expect(meta?.name, r.urn).toBeTruthy();
+      const live = cp.getJson<KubeObject>(["get", kubectlResource(r.type), meta!.name!, ...(meta!.namespace ? ["-n", meta!.namespace] : [])]);
+      expect(live.metadata.uid, r.urn).toBe(meta!.uid);
+    }
+  }, 300_000);
+
+  it("(a) the scheduler put one YugabyteDB pod on each zone's node (required node affinity and anti-affinity)", () => {
+    const pods = cp.getJson<{ items: (KubeObject & { spec: { nodeName?: string } })[] }>(["get", "pods", "-n", NS, "-l", `app.kubernetes.io/name=${K8S_APPS.yugabyte}`]).items;
+    const nodes = cp.getJson<{ items: KubeObject[] }>(["get", "nodes"]).items;
+    const zoneOfNode = new Map(nodes.map((n) => [n.metadata.name, n.metadata.labels?.[k8sCfg.zoneLabel]]));
+    const zones = regions.flatMap((r) => r.zones);
+    expect(pods.length).toBe(zones.length);
+    for (const p of pods) {
+      expect(p.spec.nodeName, p.metadata.name).toBeTruthy();
+      expect(zoneOfNode.get(p.spec.nodeName!), p.metadata.name).toBe(p.metadata.labels?.[ZONE_POD_LABEL]);
+      expect((p.status as { conditions?: { type: string; status: string }[] }).conditions?.find((c) => c.type === "Ready")?.status).toBe("True");
+    }
+    expect(new Set(pods.map((p) => p.spec.nodeName)).size).toBe(zones.length);
+    // Every PVC of the StatefulSets is Bound (the StorageClass is WaitForFirstConsumer: bound after scheduling).
+    const pvcs = cp.getJson<{ items: (KubeObject & { status: { phase: string } })[] }>(["get", "pvc", "-n", NS]).items;
+    expect(pvcs.length).toBeGreaterThanOrEqual(zones.length);
+    for (const c of pvcs) expect(c.status.phase, c.metadata.name).toBe("Bound");
+  });
+
+  it("(a) every PodDisruptionBudget covers the pods it should, all healthy", () => {
+    const pdbs = cp.getJson<{ items: (KubeObject & { spec: { selector: { matchLabels: Record<string, string> } }; status: { expectedPods: number; currentHealthy: number; observedGeneration?: number } })[] }>(["get", "pdb", "-n", NS]).items;
+    expect(pdbs.length).toBe(3);
+    for (const pdb of pdbs) {
+      const selector = Object.entries(pdb.spec.selector.matchLabels).map(([k, v]) => `${k}=${v}`).join(",");
+      const pods = cp.getJson<{ items: KubeObject[] }>(["get", "pods", "-n", NS, "-l", selector]).items;
+      expect(pods.length, pdb.metadata.name).toBeGreaterThan(0);
+      expect(pdb.status.expectedPods, pdb.metadata.name).toBe(pods.length);
+      expect(pdb.status.currentHealthy, pdb.metadata.name).toBe(pods.length);
+    }
+  });
+
+  it("(a) the namespace's default service account cannot read its Secrets (RBAC)", () => {
+    const canI = (verb: string) => {
+      try {
+        return cp.kubectl(["auth", "can-i", verb, "secrets", "-n", NS, `--as=system:serviceaccount:${NS}:default`]).trim();
+      } catch (e) {
+        return String((e as { stdout?: string }).stdout ?? "").trim();
+      }
+    };
+    expect(canI("get")).toBe("no");
+    expect(canI("list")).toBe("no");
+    // ... while the admin identity can: the check is not vacuous.
+    expect(cp.kubectl(["auth", "can-i", "get", "secrets", "-n", NS]).trim()).toBe("yes");
+  });
+
+  it("(b) the objects are rows in Kine's table, and our schema is the one Kine kept", async () => {
+    for (const r of await kubernetesResources()) {
+      const kind = r.type.split(":")[2];
+      const prefix = REGISTRY_PREFIX[kind];
+      expect(prefix, `no registry prefix known for ${kind}`).toBeDefined();
+      const meta = r.outputs!.metadata!;
+      const key = kind === "Namespace" ? `${prefix}${meta.name}` : `${prefix}${meta.namespace}/${meta.name}`;
+      expect(await cp.kineKeys(key), r.urn).toContain(key);
+    }
+    const schema = await cp.schemaSnapshot();
+    expect(schema).toContain("kine_name_prev_revision_uindex CREATE UNIQUE INDEX kine_name_prev_revision_uindex ON public.kine USING btree (name, prev_revision) INCLUDE (id)");
+    expect(schema).toMatch(/^kine_pkey p PRIMARY KEY \(id\)$/m);
+    expect(schema).toMatch(/^name text C$/m);
+    expect(schema).toBe(schemaAtStart);
+  });
+
+  it("(c) a second preview and up change nothing, and refresh finds no drift", async () => {
+    const pr = await engine.stack.preview();
+    expect(Object.keys(pr.changeSummary).filter((op) => op !== "same")).toEqual([]);
+    const up = await engine.stack.up();
+    expect(Object.keys(up.summary.resourceChanges ?? {}).filter((op) => op !== "same")).toEqual([]);
+    const refresh = await engine.stack.refresh();
+    expect(refresh.summary.result).toBe("succeeded");
+    expect(Object.keys(refresh.summary.resourceChanges ?? {}).filter((op) => op !== "same")).toEqual([]);
+    expect(schemaAtStart).toBe(await cp.schemaSnapshot());
+  }, 600_000);
+
+  it("(d) one config key (kine.replicas 2 -> 3) previews as an update of the Kine Deployment only, and applies", async () => {
+    const kine = cfg<Record<string, unknown>>("kine");
+    await engine.setConfig(stackConfig(cp, { "yb-k3s:kine": { ...kine, replicas: 3 } }));
+    const preview = new StepLog();
+    await engine.stack.preview({ onEvent: preview.onEvent, diff: true });
+    const changed = preview.ops((op) => op !== "same" && op !== "read").filter((s) => !s.type.startsWith("pulumi:pulumi:Stack"));
+    expect(changed.map((s) => `${s.op} ${s.type}`)).toEqual(["update kubernetes:apps/v1:Deployment"]);
+    expect(changed[0].diffs).toEqual(["spec"]);
+    const up = await engine.stack.up();
+    expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
+    const deployment = cp.getJson<{ status: { readyReplicas?: number; updatedReplicas?: number } }>(["get", "deployment", "-n", NS, "-l", `app.kubernetes.io/name=${K8S_APPS.kine}`]) as unknown as { items: { status: { readyReplicas?: number } }[] };
+    expect(deployment.items[0].status.readyReplicas).toBe(3);
+  }, 600_000);
+
+  it("(e) destroy refuses while data is protected and deletes nothing protected", async () => {
+    const protectedUrns = (await engine.stack.exportStack()).deployment.resources.filter((r: StateResource) => r.protect).map((r: StateResource) => r.urn);
+    expect(protectedUrns.length).toBeGreaterThan(0);
+    await expect(engine.stack.destroy()).rejects.toThrow(/protected/);
+    const after = (await engine.stack.exportStack()).deployment.resources.map((r: StateResource) => r.urn);
+    for (const u of protectedUrns) expect(after).toContain(u);
+    expect(cp.getJson<KubeObject>(["get", "namespace", NS]).metadata.name).toBe(NS);
+    const statefulSets = cp.getJson<{ items: KubeObject[] }>(["get", "statefulsets", "-n", NS]).items;
+    expect(statefulSets.length).toBeGreaterThanOrEqual(regions.flatMap((r) => r.zones).length);
+  }, 600_000);
+
+  it("(e) with protectData off, destroy deletes everything but the PVCs the retention policy keeps", async () => {
+    const pvcsBefore = cp.getJson<{ items: KubeObject[] }>(["get", "pvc", "-n", NS]).items.map((c) => c.metadata.uid).sort();
+    expect(pvcsBefore.length).toBeGreaterThan(0);
+    await engine.setConfig(stackConfig(cp, { "yb-k3s:protectData": false }));
+    const up = await engine.stack.up();
+    expect(up.summary.result).toBe("succeeded");
+    const destroy = await engine.stack.destroy();
+    expect(destroy.summary.result).toBe("succeeded");
+    expect((await engine.stack.exportStack()).deployment.resources ?? []).toEqual([]);
+    for (const kind of ["statefulsets", "deployments", "jobs", "services", "secrets", "poddisruptionbudgets", "networkpolicies"]) {
+      const left = cp.getJson<{ items: KubeObject[] }>(["get", kind, "-n", NS, "-l", "app.kubernetes.io/part-of=yb-k3s"]).items;
+      expect(left.map((o) => o.metadata.name), kind).toEqual([]);
+    }
+  }, 900_000);
+});
