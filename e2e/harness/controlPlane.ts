@@ -75,7 +75,16 @@ function stageFiles(stageDir: string, storageClass: string): string {
     .map((rel) => {
       const text = fs.readFileSync(path.join(stageDir, rel), "utf8");
       // The volume stages select kwok's demo class; make them serve the stack's class instead.
-      return rel.startsWith("volume/") ? text.split(`'${KWOK_STOCK_CLASS}'`).join(`'${storageClass}'`) : text;
+      if (!rel.startsWith("volume/")) return text;
+      let out = text.split(`'${KWOK_STOCK_CLASS}'`).join(`'${storageClass}'`);
+      // WaitForFirstConsumer, as on a cloud: provision only once the scheduler has picked the pod's node.
+      if (rel.endsWith("pvc-provision.yaml")) {
+        out = out.replace("    - cel:\n        expression: >-\n          !has(self.spec.volumeName)",
+          "    - cel:\n        expression: >-\n          has(self.metadata.annotations) && 'volume.kubernetes.io/selected-node' in self.metadata.annotations\n" +
+            "    - cel:\n        expression: >-\n          !has(self.spec.volumeName)");
+        if (!out.includes("selected-node")) throw new Error("kwok's pvc-provision stage changed shape; cannot make it WaitForFirstConsumer");
+      }
+      return out;
     })
     .join("\n---\n");
 }
@@ -183,7 +192,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     fs.writeFileSync(stages, stageFiles(b.kwokStageDir, o.storageClass));
     daemons.push(startDaemon("kwok", b.kwok, [
       `--kubeconfig=${kwokKc}`, `--config=${stages}`,
-      "--manage-all-nodes=false", `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=fake`,
+      `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=fake`, "--node-lease-duration-seconds=40",
       "--cidr=10.244.0.0/16", `--node-ip=${ADVERTISE_ADDRESS}`, `--node-port=${await freePort()}`,
       `--server-address=127.0.0.1:${await freePort()}`,
     ], log("kwok")));
