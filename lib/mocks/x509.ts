@@ -2,6 +2,8 @@
  * Just enough X.509 for the mocks to answer @pulumi/tls with REAL keys, certificate requests and certificates, so tests
  * can verify chains and SANs with node:crypto. Node can generate keys, sign and parse certificates but not build them;
  * this file builds the DER (RFC 5280 certificates, RFC 2986 requests) by hand. Test support only: no dependency added.
+ * The e2e stand-in tls provider (e2e/standins/tls.ts) issues with it too, passing IssueOptions (random serials, Go's
+ * key-identifier rules); without them the output is what the mocks have always produced.
  */
 import { createECDH, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { isIP } from "node:net";
@@ -64,40 +66,63 @@ const OID = {
   subjectAltName: "2.5.29.17",
   subjectKeyId: "2.5.29.14",
   authorityKeyId: "2.5.29.35",
+  st: "2.5.4.8",
+  l: "2.5.4.7",
+  street: "2.5.4.9",
+  postalCode: "2.5.4.17",
+  serialNumber: "2.5.4.5",
   extensionRequest: "1.2.840.113549.1.9.14",
   ecdsaSha256: "1.2.840.10045.4.3.2",
+  ecdsaSha384: "1.2.840.10045.4.3.3",
+  ecdsaSha512: "1.2.840.10045.4.3.4",
   rsaSha256: "1.2.840.113549.1.1.11",
   ed25519: "1.3.101.112",
   serverAuth: "1.3.6.1.5.5.7.3.1",
   clientAuth: "1.3.6.1.5.5.7.3.2",
 } as const;
 
+/** The tls provider's `subject` block (every field optional). */
 export interface Subject {
   readonly commonName?: string;
   readonly organization?: string;
   readonly organizationalUnit?: string;
   readonly country?: string;
+  readonly province?: string;
+  readonly locality?: string;
+  readonly streetAddresses?: readonly string[];
+  readonly postalCode?: string;
+  readonly serialNumber?: string;
 }
 
+/** A distinguished name, attributes in the order Go's pkix.Name writes them (C, ST, L, STREET, PC, O, OU, CN, SERIALNUMBER). */
 function name(s: Subject = {}): Buffer {
   const rdns: Buffer[] = [];
   const add = (o: string, v?: string) => v && rdns.push(set(seq(oid(o), utf8(v))));
   add(OID.c, s.country);
+  add(OID.st, s.province);
+  add(OID.l, s.locality);
+  for (const street of s.streetAddresses ?? []) add(OID.street, street);
+  add(OID.postalCode, s.postalCode);
   add(OID.o, s.organization);
   add(OID.ou, s.organizationalUnit);
   add(OID.cn, s.commonName);
+  add(OID.serialNumber, s.serialNumber);
   return seq(...rdns);
 }
 
 const extension = (id: string, critical: boolean, value: Buffer) => seq(oid(id), ...(critical ? [bool(true)] : []), octets(value));
 
-function sanExtension(dnsNames: readonly string[] = [], ips: readonly string[] = []): Buffer | undefined {
-  if (!dnsNames.length && !ips.length) return undefined;
+/** RFC 5280 4.2.1.6: with an empty subject the SAN extension is critical (as Go writes it). */
+const EMPTY_NAME = seq();
+
+function sanExtension(dnsNames: readonly string[] = [], ips: readonly string[] = [], uris: readonly string[] = [], subject?: Buffer): Buffer | undefined {
+  if (!dnsNames.length && !ips.length && !uris.length) return undefined;
   const general = [
     ...dnsNames.map((d) => tlv(0x82, Buffer.from(d, "ascii"))),
     ...ips.map((ip) => tlv(0x87, ipBytes(ip))),
+    ...uris.map((u) => tlv(0x86, Buffer.from(u, "ascii"))),
   ];
-  return extension(OID.subjectAltName, false, seq(...general));
+  return extension(OID.subjectAltName, subject !== undefined && subject.equals(EMPTY_NAME), seq(...general));
 }
 
 function ipBytes(ip: string): Buffer {
@@ -112,7 +137,7 @@ function ipBytes(ip: string): Buffer {
   throw new Error(`x509 mock: not an IP address: ${ip}`);
 }
 
-/** @pulumi/tls allowed_uses -> keyUsage bits (RFC 5280 order) and extended key usages. */
+/** @pulumi/tls allowed_uses -> keyUsage bits (RFC 5280 order) and extended key usages (the provider's full list). */
 const KEY_USAGE_BITS: Record<string, number> = {
   digital_signature: 0,
   content_commitment: 1,
@@ -121,17 +146,37 @@ const KEY_USAGE_BITS: Record<string, number> = {
   key_agreement: 4,
   cert_signing: 5,
   crl_signing: 6,
+  encipher_only: 7,
+  decipher_only: 8,
 };
-const EXT_USAGE: Record<string, string> = { server_auth: OID.serverAuth, client_auth: OID.clientAuth };
+const EXT_USAGE: Record<string, string> = {
+  any_extended: "2.5.29.37.0",
+  server_auth: OID.serverAuth,
+  client_auth: OID.clientAuth,
+  code_signing: "1.3.6.1.5.5.7.3.3",
+  email_protection: "1.3.6.1.5.5.7.3.4",
+  ipsec_end_system: "1.3.6.1.5.5.7.3.5",
+  ipsec_tunnel: "1.3.6.1.5.5.7.3.6",
+  ipsec_user: "1.3.6.1.5.5.7.3.7",
+  timestamping: "1.3.6.1.5.5.7.3.8",
+  ocsp_signing: "1.3.6.1.5.5.7.3.9",
+  microsoft_server_gated_crypto: "1.3.6.1.4.1.311.10.3.3",
+  netscape_server_gated_crypto: "2.16.840.1.113730.4.1",
+  microsoft_commercial_code_signing: "1.3.6.1.4.1.311.2.1.22",
+  microsoft_kernel_code_signing: "1.3.6.1.4.1.311.61.1.1",
+};
+/** Every `allowedUses` value the tls provider accepts. */
+export const ALLOWED_USES: readonly string[] = [...Object.keys(KEY_USAGE_BITS), ...Object.keys(EXT_USAGE)].sort();
 
 function usageExtensions(uses: readonly string[]): Buffer[] {
   const out: Buffer[] = [];
   const set = uses.map((u) => KEY_USAGE_BITS[u]).filter((b) => b !== undefined);
   if (set.length) {
-    let v = 0;
-    for (const b of set) v |= 0x80 >> b;
+    const v = Buffer.alloc(2);
+    for (const b of set) v[b >> 3] |= 0x80 >> (b & 7);
     const last = Math.max(...set);
-    out.push(extension(OID.keyUsage, true, bits(Buffer.from([v]), 7 - last)));
+    const used = v.subarray(0, (last >> 3) + 1);
+    out.push(extension(OID.keyUsage, true, bits(used, 7 - (last & 7))));
   }
   const ext = uses.map((u) => EXT_USAGE[u]).filter(Boolean);
   if (ext.length) out.push(extension(OID.extKeyUsage, false, seq(...ext.map(oid))));
@@ -232,8 +277,13 @@ export function mockKey(seed: string, algorithm = "RSA", opts: { ecdsaCurve?: st
 
 function signatureAlgorithm(key: KeyObject): { alg: Buffer; digest: string | null } {
   switch (key.asymmetricKeyType) {
-    case "ec":
+    case "ec": {
+      // Go's crypto/x509 choice: SHA-384 for P-384, SHA-512 for P-521, SHA-256 otherwise.
+      const curve = key.asymmetricKeyDetails?.namedCurve;
+      if (curve === "secp384r1") return { alg: seq(oid(OID.ecdsaSha384)), digest: "sha384" };
+      if (curve === "secp521r1") return { alg: seq(oid(OID.ecdsaSha512)), digest: "sha512" };
       return { alg: seq(oid(OID.ecdsaSha256)), digest: "sha256" };
+    }
     case "rsa":
       return { alg: seq(oid(OID.rsaSha256), nul()), digest: "sha256" };
     case "ed25519":
@@ -256,6 +306,28 @@ const keyIdOf = (spki: Buffer): Buffer => {
   const [, bitString] = children(root(spki).value);
   return createHash("sha1").update(bitString.value.subarray(1)).digest();
 };
+/**
+ * The key id the Terraform tls provider computes (generateSubjectKeyID): method 1 for RSA and ECDSA; for Ed25519 the
+ * SHA-1 of the key as a DER OCTET STRING (Go's asn1.Marshal of the key bytes).
+ */
+const terraformKeyIdOf = (spki: Buffer): Buffer => {
+  const [alg, bitString] = children(root(spki).value);
+  const key = bitString.value.subarray(1);
+  const isEd25519 = children(alg.value)[0].raw.equals(oid(OID.ed25519));
+  return isEd25519 ? createHash("sha1").update(octets(key)).digest() : keyIdOf(spki);
+};
+
+/** The subjectKeyIdentifier extension's value of a certificate, if it has one. */
+function subjectKeyIdExtension(tbsFields: readonly Node[]): Buffer | undefined {
+  const exts = tbsFields.find((f) => f.tag === 0xa3);
+  if (!exts) return undefined;
+  for (const ext of children(children(exts.value)[0].value)) {
+    const parts = children(ext.value);
+    if (!parts[0].raw.equals(oid(OID.subjectKeyId))) continue;
+    return children(parts[parts.length - 1].value)[0].value; // OCTET STRING { OCTET STRING keyId }
+  }
+  return undefined;
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Requests and certificates
@@ -265,11 +337,12 @@ export interface RequestInputs {
   readonly subject?: Subject;
   readonly dnsNames?: readonly string[];
   readonly ipAddresses?: readonly string[];
+  readonly uris?: readonly string[];
 }
 
 /** A signed PKCS#10 request carrying its SANs in an extensionRequest attribute (as tls.CertRequest does). */
 export function certificateRequest(i: RequestInputs): string {
-  const san = sanExtension(i.dnsNames, i.ipAddresses);
+  const san = sanExtension(i.dnsNames, i.ipAddresses, i.uris);
   const attrs = san ? [seq(oid(OID.extensionRequest), set(seq(san)))] : [];
   const info = seq(smallInt(0), name(i.subject), spkiOf(i.privateKeyPem), tlv(0xa0, ...attrs));
   return derToPem("CERTIFICATE REQUEST", signed(info, i.privateKeyPem));
@@ -281,29 +354,73 @@ export interface CertificateInputs {
   readonly isCaCertificate?: boolean;
 }
 
+/**
+ * How a certificate is issued. Every field is optional; left out, a certificate is issued the way the mocks always
+ * have (serial from a hash of seed and time, valid from now, subject and authority key ids always present). The
+ * real-engine stand-in provider (e2e/standins/tls.ts) passes all of them.
+ */
+export interface IssueOptions {
+  /** Serial number bytes (taken as an unsigned big-endian integer). */
+  readonly serial?: Buffer;
+  /** Start of validity (written to the second, like every X.509 time). */
+  readonly notBefore?: Date;
+  /**
+   * Key identifiers the way Go's crypto/x509 under the Terraform tls provider writes them: subjectKeyIdentifier for a
+   * CA or when `setSubjectKeyId`; authorityKeyIdentifier from the issuer certificate's own subjectKeyIdentifier
+   * (locally signed) or, self-signed, only when `setAuthorityKeyId` (then it needs a subject key id).
+   */
+  readonly keyIds?: { readonly setSubjectKeyId: boolean; readonly setAuthorityKeyId?: boolean };
+}
+
 function certificate(o: {
   subjectName: Buffer;
   issuerName: Buffer;
   spki: Buffer;
   san?: Buffer;
   issuerKeyPem: string;
+  /** The mocks' authority key id (the issuer key's method-1 id). */
   issuerKeyId: Buffer;
+  /** With `opts.keyIds`: the authority key id to write, if any. */
+  authorityKeyId?: Buffer;
+  selfSigned: boolean;
   c: CertificateInputs;
   seed: string;
+  opts: IssueOptions;
 }): string {
   const key = createPrivateKey(o.issuerKeyPem);
   const { alg } = signatureAlgorithm(key);
-  const now = new Date();
+  const now = o.opts.notBefore ?? new Date();
   const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000);
-  const notAfter = new Date(notBefore.getTime() + o.c.validityPeriodHours * 3600_000);
-  const serial = createHash("sha256").update(`${o.seed}:${now.getTime()}:${Math.random()}`).digest().subarray(0, 16);
-  serial[0] &= 0x7f;
+  const notAfter = new Date(now.getTime() + o.c.validityPeriodHours * 3600_000);
+  let serial = o.opts.serial;
+  if (!serial) {
+    serial = createHash("sha256").update(`${o.seed}:${now.getTime()}:${Math.random()}`).digest().subarray(0, 16);
+    serial[0] &= 0x7f;
+  }
+  // integer() writes a leading zero when the high bit is set: the serial stays positive.
+  let keyIdExts: Buffer[];
+  if (o.opts.keyIds) {
+    const ski = o.c.isCaCertificate || o.opts.keyIds.setSubjectKeyId ? terraformKeyIdOf(o.spki) : undefined;
+    let aki = o.selfSigned ? undefined : o.authorityKeyId;
+    if (o.selfSigned && o.opts.keyIds.setAuthorityKeyId) {
+      if (!ski) throw new Error("Invalid Certificate Authority: Could not determine Authority Key Identifier");
+      aki = ski;
+    }
+    keyIdExts = [
+      ...(ski ? [extension(OID.subjectKeyId, false, octets(ski))] : []),
+      ...(aki ? [extension(OID.authorityKeyId, false, seq(tlv(0x80, aki)))] : []),
+    ];
+  } else {
+    keyIdExts = [
+      extension(OID.subjectKeyId, false, octets(keyIdOf(o.spki))),
+      extension(OID.authorityKeyId, false, seq(tlv(0x80, o.issuerKeyId))),
+    ];
+  }
   const exts = [
     extension(OID.basicConstraints, true, seq(...(o.c.isCaCertificate ? [bool(true)] : []))),
     ...usageExtensions(o.c.allowedUses ?? []),
     ...(o.san ? [o.san] : []),
-    extension(OID.subjectKeyId, false, octets(keyIdOf(o.spki))),
-    extension(OID.authorityKeyId, false, seq(tlv(0x80, o.issuerKeyId))),
+    ...keyIdExts,
   ];
   const tbs = seq(
     explicit(0, smallInt(2)),
@@ -320,18 +437,20 @@ function certificate(o: {
 
 export interface SelfSignedInputs extends RequestInputs, CertificateInputs {}
 
-export function selfSignedCertificate(i: SelfSignedInputs, seed: string): string {
+export function selfSignedCertificate(i: SelfSignedInputs, seed: string, opts: IssueOptions = {}): string {
   const spki = spkiOf(i.privateKeyPem);
   const n = name(i.subject);
   return certificate({
     subjectName: n,
     issuerName: n,
     spki,
-    san: sanExtension(i.dnsNames, i.ipAddresses),
+    san: sanExtension(i.dnsNames, i.ipAddresses, i.uris, n),
     issuerKeyPem: i.privateKeyPem,
     issuerKeyId: keyIdOf(spki),
+    selfSigned: true,
     c: i,
     seed,
+    opts,
   });
 }
 
@@ -342,7 +461,7 @@ export interface LocallySignedInputs extends CertificateInputs {
 }
 
 /** Sign a request with a CA: subject, key and SANs from the request, issuer from the CA certificate. */
-export function locallySignedCertificate(i: LocallySignedInputs, seed: string): string {
+export function locallySignedCertificate(i: LocallySignedInputs, seed: string, opts: IssueOptions = {}): string {
   const [info] = children(root(pemToDer(i.certRequestPem)).value);
   const [, subject, spki, attrs] = children(info.value);
   let san: Buffer | undefined;
@@ -350,7 +469,12 @@ export function locallySignedCertificate(i: LocallySignedInputs, seed: string): 
     const [id, values] = children(attr.value);
     if (!id.raw.equals(oid(OID.extensionRequest))) continue;
     const [exts] = children(values.value);
-    for (const ext of children(exts.value)) if (children(ext.value)[0].raw.equals(oid(OID.subjectAltName))) san = ext.raw;
+    for (const ext of children(exts.value)) {
+      const parts = children(ext.value);
+      if (!parts[0].raw.equals(oid(OID.subjectAltName))) continue;
+      // The request's names, critical only when the subject is empty (as Go re-encodes them).
+      san = extension(OID.subjectAltName, subject.raw.equals(EMPTY_NAME), parts[parts.length - 1].value);
+    }
   }
   const [caTbs] = children(root(pemToDer(i.caCertPem)).value);
   const caFields = children(caTbs.value);
@@ -364,7 +488,10 @@ export function locallySignedCertificate(i: LocallySignedInputs, seed: string): 
     san,
     issuerKeyPem: i.caPrivateKeyPem,
     issuerKeyId: keyIdOf(caSpki),
+    authorityKeyId: subjectKeyIdExtension(caFields),
+    selfSigned: false,
     c: i,
     seed,
+    opts,
   });
 }
