@@ -142,8 +142,18 @@ async function runOnce(o: RunOptions): Promise<ProgramRun> {
     registerResource(req: Req, cb: (err: unknown, res?: unknown) => void): Promise<void>;
   };
   const original = monitor.registerResource.bind(monitor);
+  // The SDK's mock monitor qualifies a child's type with its parent's LAST type only; the engine uses the parent's whole
+  // qualified type chain (seen with the real engine in e2e/tests/dev-stack.test.ts). Record the engine's URNs: a map
+  // from the mock's URN (what the SDK hands back as `parent`) to the engine's.
+  const engineUrns = new Map<string, string>();
+  const engineUrn = (parent: string, type: string, name: string): string => {
+    const parentUrn = parent ? engineUrns.get(parent) ?? parent : "";
+    const qualified = parentUrn ? `${parentUrn.split("::")[2]}$${type}` : type;
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+  };
   monitor.registerResource = async (req, cb) => {
-    const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+    const urn = engineUrn(req.getParent(), req.getType(), req.getName());
+    engineUrns.set(monitor.newUrn(req.getParent(), req.getType(), req.getName()), urn);
     if (urns.has(urn)) {
       const err = new DuplicateUrnError(`duplicate URN ${urn}: two resources share type, name and parent chain (the engine rejects this)`);
       errors.push(err);
@@ -156,13 +166,13 @@ async function runOnce(o: RunOptions): Promise<ProgramRun> {
       urn,
       type: req.getType(),
       name: req.getName(),
-      parent: req.getParent() || undefined,
+      parent: req.getParent() ? engineUrns.get(req.getParent()) ?? req.getParent() : undefined,
       inputs: plainInputs(wire) as Record<string, unknown>,
       revealedInputs: plainInputs(revealed(wire)) as Record<string, unknown>,
       custom: req.getCustom(),
       protect: Boolean(req.getProtect()),
       retainOnDelete: Boolean(req.getRetainondelete?.()),
-      dependsOn: req.getDependenciesList(),
+      dependsOn: req.getDependenciesList().map((u) => engineUrns.get(u) ?? u),
       provider: req.getProvider() || undefined,
     });
     return original(req, (err, res) => {

@@ -161,6 +161,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
       `--etcd-servers=${kine.endpoint}`,
       "--bind-address=127.0.0.1", `--secure-port=${port}`, `--advertise-address=${ADVERTISE_ADDRESS}`,
       "--authorization-mode=Node,RBAC", `--client-ca-file=${pki.ca.cert}`,
+      // As on EKS/GKE/kubeadm clusters: privileged pods are allowed, Pod Security Admission per namespace decides.
+      "--allow-privileged=true",
       `--tls-cert-file=${pki.apiserver.cert}`, `--tls-private-key-file=${pki.apiserver.key}`,
       "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
       `--service-account-key-file=${pki.serviceAccountPub}`, `--service-account-signing-key-file=${pki.serviceAccountKey}`,
@@ -234,7 +236,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
       schemaSnapshot: async () =>
         (await psql(livePg, o.database, [
           "SELECT indexname || ' ' || indexdef FROM pg_indexes WHERE tablename = 'kine' ORDER BY indexname;",
-          "SELECT conname || ' ' || contype || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'kine'::regclass ORDER BY conname;",
+          "SELECT conname || ' ' || contype::text || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'kine'::regclass ORDER BY conname;",
           "SELECT column_name || ' ' || data_type || ' ' || coalesce(collation_name, '') FROM information_schema.columns WHERE table_name = 'kine' ORDER BY ordinal_position;",
         ].join("\n"))).stdout,
       logs,

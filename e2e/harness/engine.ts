@@ -84,14 +84,24 @@ function ensureDir(dir: string): string {
   return dir;
 }
 
+export interface Step {
+  readonly op: string;
+  readonly urn: string;
+  readonly type: string;
+  /** Top-level properties that differ. */
+  readonly diffs: string[];
+  /** Property paths of the provider's detailed diff (e.g. `spec.replicas`). */
+  readonly detailedDiff: string[];
+}
+
 /** Collects the engine's per-resource steps (op and URN) of one operation. */
 export class StepLog {
-  readonly steps: { op: string; urn: string; type: string; diffs: string[] }[] = [];
+  readonly steps: Step[] = [];
   readonly onEvent = (e: EngineEvent): void => {
     const m = e.resourcePreEvent?.metadata;
-    if (m) this.steps.push({ op: m.op, urn: m.urn, type: m.type, diffs: m.diffs ?? [] });
+    if (m) this.steps.push({ op: m.op, urn: m.urn, type: m.type, diffs: m.diffs ?? [], detailedDiff: Object.keys(m.detailedDiff ?? {}).sort() });
   };
-  ops(filter: (op: string) => boolean = () => true): { op: string; urn: string; type: string; diffs: string[] }[] {
+  ops(filter: (op: string) => boolean = () => true): Step[] {
     return this.steps.filter((s) => filter(s.op));
   }
 }
