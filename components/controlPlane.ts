@@ -62,13 +62,16 @@ export class ControlPlane extends pulumi.ComponentResource {
 
     this.platform = createPlatform(this, name, args);
 
-    // Alphanumeric only: they travel inside URLs, env files and SQL literals.
-    const password = (id: string, length: number) => new random.RandomPassword(`${name}-${id}`, { length, special: false }, parent);
+    // Alphanumeric only: they travel inside URLs, env files and SQL literals. Protected with the data they guard: a
+    // refused `destroy` deletes everything unprotected before it stops (seen with the real engine, e2e/), and new
+    // passwords or a new k3s token (it encrypts k3s's bootstrap data in the datastore) would lock out retained data.
+    const password = (id: string, length: number) =>
+      new random.RandomPassword(`${name}-${id}`, { length, special: false }, { parent: this, protect: plan.protectData });
     const adminPassword = password("ysql-admin-password", 32);
     const kinePassword = password("kine-db-password", 32);
     const k3sToken = password("k3s-token", 48);
 
-    const pki = new K3sPki(`${name}-k3s-pki`, { clusterName: plan.prefix }, parent);
+    const pki = new K3sPki(`${name}-k3s-pki`, { clusterName: plan.prefix, protectIdentity: plan.protectData }, parent);
 
     const tlsPki = plan.pki ? new ControlPlanePki(`${name}-tls`, { pki: plan.pki, ca: args.tlsCa }, parent) : undefined;
     this.tls = tlsPki;

@@ -26,6 +26,12 @@ const CLIENT_EARLY_RENEWAL_HOURS = 30 * 24;
 
 export interface K3sPkiArgs {
   readonly clusterName: string;
+  /**
+   * Protect the cluster's identity (CA keys and certificates, the service-account key) like its data: k3s keeps them
+   * in the datastore as bootstrap data, so after a refused `destroy` (which deletes everything unprotected first) new
+   * ones would no longer match the retained datastore. The admin client certificate stays renewable.
+   */
+  readonly protectIdentity?: boolean;
 }
 
 export interface PkiFile {
@@ -44,11 +50,12 @@ export class K3sPki extends pulumi.ComponentResource {
   constructor(name: string, args: K3sPkiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("yb-k3s:k3s:Pki", name, {}, opts);
     const parent = { parent: this };
+    const identity = { parent: this, protect: args.protectIdentity ?? false };
     const cas = {} as Record<CaName, { key: tls.PrivateKey; cert: tls.SelfSignedCert }>;
     const files: PkiFile[] = [];
     for (const [ca, stem] of Object.entries(CAS) as [CaName, string][]) {
       const id = `${name}-${stem.replace("/", "-")}`;
-      const key = new tls.PrivateKey(`${id}-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, parent);
+      const key = new tls.PrivateKey(`${id}-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, identity);
       const cert = new tls.SelfSignedCert(
         `${id}-cert`,
         {
@@ -58,14 +65,14 @@ export class K3sPki extends pulumi.ComponentResource {
           allowedUses: ["cert_signing", "crl_signing", "digital_signature", "key_encipherment"],
           subject: { commonName: `k3s-${stem.replace("/", "-")}@${args.clusterName}` },
         },
-        parent,
+        identity,
       );
       cas[ca] = { key, cert };
       files.push({ path: `${K3S_TLS_DIR}/${stem}.crt`, content: cert.certPem, secret: false });
       files.push({ path: `${K3S_TLS_DIR}/${stem}.key`, content: pulumi.secret(key.privateKeyPem), secret: true });
     }
     // Service-account signing key, shared by every server so tokens verify everywhere.
-    const serviceKey = new tls.PrivateKey(`${name}-service-account-key`, { algorithm: "RSA", rsaBits: 2048 }, parent);
+    const serviceKey = new tls.PrivateKey(`${name}-service-account-key`, { algorithm: "RSA", rsaBits: 2048 }, identity);
     files.push({ path: `${K3S_TLS_DIR}/service.key`, content: pulumi.secret(serviceKey.privateKeyPem), secret: true });
 
     const adminKey = new tls.PrivateKey(`${name}-admin-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, parent);

@@ -232,7 +232,10 @@ describe.sequential(`the ${STACK} stack on a real control plane, through the rea
 
   it("(e) destroy refuses while data is protected and deletes nothing protected", async () => {
     const protectedUrns = (await engine.stack.exportStack()).deployment.resources.filter((r: StateResource) => r.protect).map((r: StateResource) => r.urn);
-    expect(protectedUrns.length).toBeGreaterThan(0);
+    // The data and what unlocks it: volumes' namespace, database StatefulSets, the passwords, the k3s token and CAs.
+    for (const must of ["RandomPassword::control-plane-k3s-token", "RandomPassword::control-plane-kine-db-password", "PrivateKey::control-plane-k3s-pki-server-ca-key", "Namespace::control-plane-platform-namespace"]) {
+      expect(protectedUrns.some((u: string) => u.endsWith(must)), must).toBe(true);
+    }
     const pvcsBefore = cp.getJson<{ items: KubeObject[] }>(["get", "pvc", "-n", NS]).items;
     const destroy = new StepLog();
     await expect(engine.stack.destroy({ onEvent: destroy.onEvent })).rejects.toThrow(/protected/);
