@@ -111,7 +111,7 @@ export function namespaceProblems(config: Readonly<Record<string, unknown>>): st
     out.push(
       ns === undefined
         ? `${shown(key)}: config keys are namespaced, ${CONFIG_NAMESPACE}:<key> for this program${hint}`
-        : `${shown(key)}: unknown config namespace '${ns}' (this program reads ${CONFIG_NAMESPACE}:*, its providers ${OTHER_CONFIG_NAMESPACES.map((n) => `${n}:*`).join(", ")})${hint}`,
+        : `${shown(key)}: unknown config namespace '${ns}' (read here: ${[CONFIG_NAMESPACE, ...OTHER_CONFIG_NAMESPACES].map((n) => `${n}:*`).join(", ")})${hint}`,
     );
   }
   return out;
