@@ -50,6 +50,25 @@ const Region = z.strictObject({
 
 const flagMap = z.record(z.string().regex(FLAG_NAME, "flag names are lower_snake_case gflag names"), flagValue);
 
+/**
+ * PostgreSQL's reserved key words (Appendix C, "reserved" in PostgreSQL): the bootstrap writes the database and role
+ * names unquoted (`CREATE ROLE kine ...`), where these are syntax errors.
+ */
+const SQL_RESERVED = new Set(
+  ("all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create current_catalog " +
+    "current_date current_role current_time current_timestamp current_user default deferrable desc distinct do else end except " +
+    "false fetch for foreign from grant group having in initially intersect into lateral leading limit localtime localtimestamp " +
+    "not null offset on only or order placing primary references returning select session_user some symmetric system_user table " +
+    "then to trailing true union unique user using variadic when where window with public none").split(" "),
+);
+const sqlIdentifier = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier")
+  .refine((n) => !SQL_RESERVED.has(n), "must not be an SQL reserved word (the bootstrap writes it unquoted)");
+/** Databases and roles every YugabyteDB cluster has. */
+const SYSTEM_DATABASES: readonly string[] = ["postgres", "yugabyte", "template0", "template1", "system_platform"];
+const BUILT_IN_ROLES: readonly string[] = ["yugabyte", "postgres", "yb_superuser", "yb_extension", "yb_fdw", "yb_db_admin"];
+
 const Yugabyte = z.strictObject({
   version: z.string().regex(versionPatterns.yugabyte, "must be a pinned YugabyteDB release such as 2025.2.1.0 (never 'latest')").default(YUGABYTE_VERSION),
   build: z.string().regex(versionPatterns.yugabyteBuild, "must be a build number such as b141").default(YUGABYTE_BUILD),
@@ -57,8 +76,12 @@ const Yugabyte = z.strictObject({
   tserverFlags: flagMap.default({}),
   masterFlags: flagMap.default({}),
   /** Database and role Kine uses (lower case: Kine lower-cases the database name in its DSN). */
-  database: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier").default("kine"),
-  user: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier").default("kine"),
+  database: sqlIdentifier
+    .refine((d) => !SYSTEM_DATABASES.includes(d), `must be Kine's own database, not one YugabyteDB creates (${SYSTEM_DATABASES.join(", ")}): the bootstrap creates it owned by Kine's role`)
+    .default("kine"),
+  user: sqlIdentifier
+    .refine((u) => !BUILT_IN_ROLES.includes(u) && !u.startsWith("pg_"), `must be Kine's own role, not a built-in one (${BUILT_IN_ROLES.join(", ")}, pg_*): the bootstrap makes it a non-superuser and sets its password`)
+    .default("kine"),
 });
 
 const Kine = z.strictObject({

@@ -48,6 +48,10 @@ export const inputCases: [string, () => Record<string, unknown>, RegExp][] = [
   ["empty kubeconfig path", () => k8s({ kubeconfig: "" }), /^yb-k3s:kubernetes\.kubeconfig: must not be empty/],
   ["empty instance type", () => ({ ...stagingConfig(), aws: { yugabyteInstanceType: "" } }), /^yb-k3s:aws\.yugabyteInstanceType: must be an EC2 instance type such as m6i\.2xlarge$/],
   ["Graviton instance type with an x86_64 AMI", () => ({ ...stagingConfig(), aws: { k3sInstanceType: "m7g.large" } }), /^yb-k3s:aws\.k3sInstanceType: is a Graviton \(arm64\) instance type; the AMI and binaries are x86_64/],
+  // names the bootstrap would turn against the cluster
+  ["Kine's role is the admin superuser", () => ({ ...localConfig(), yugabyte: { user: "yugabyte" } }), /^yb-k3s:yugabyte\.user: must be Kine's own role, not a built-in one/],
+  ["Kine's database is a system database", () => ({ ...localConfig(), yugabyte: { database: "postgres" } }), /^yb-k3s:yugabyte\.database: must be Kine's own database, not one YugabyteDB creates/],
+  ["an SQL reserved word as the role", () => ({ ...localConfig(), yugabyte: { user: "user" } }), /^yb-k3s:yugabyte\.user: must not be an SQL reserved word/],
   // misleading messages
   ["RF 1 with zone fault tolerance", () => ({ ...localConfig(), replicationFactor: 1 }), /^yb-k3s:replicationFactor: faultTolerance 'zone' needs replicationFactor 3, 5 or 7 \(one replica cannot survive losing its zone\); got 1$/],
   ["RF 1 with region fault tolerance", () => ({ ...prodConfig(), replicationFactor: 1 }), /^yb-k3s:replicationFactor: faultTolerance 'region' needs replicationFactor 3, 5 or 7 .*got 1$/],
