@@ -5,7 +5,6 @@
 import { parseArgs } from "node:util";
 import { ConfigError, planStack, validateStack } from "../lib/plan";
 import { renderMermaid, renderText } from "../lib/render";
-import { YAMLError } from "yaml";
 import { readStackFile, stackFilePath, type StackFile } from "../lib/stackFile";
 import { SQL_DIALECTS, renderKineSchemaSql, type SqlDialect } from "../planner/kineSchema";
 import { buildPlan } from "../planner/plan";
@@ -35,9 +34,10 @@ async function main(): Promise<number> {
   try {
     file = values.stack ? readStackFile(stackFilePath(values.stack), values.stack) : readStackFile(values.config as string);
   } catch (e) {
-    // A stack file that is not YAML is invalid config: one line, exit 2 (a missing file stays a usage-level failure).
-    if (e instanceof YAMLError) {
-      process.stderr.write(`${values.stack ? stackFilePath(values.stack) : values.config}: not valid YAML: ${e.message.split("\n")[0]}\n`);
+    // A stack file that is not YAML, too large or of the wrong shape is invalid config: exit 2, its lines name the
+    // file (a missing file stays a usage-level failure).
+    if (e instanceof ConfigError) {
+      process.stderr.write(e.problems.join("\n") + "\n");
       return 2;
     }
     throw e;

@@ -18,6 +18,9 @@ export const DockerConfig = z.strictObject({
   /** Publish YSQL and the web UIs on the host (loopback) for psql and the browser; false keeps them on the network only. */
   publishDatabasePorts: z.boolean().default(true),
   /** Docker host to talk to; the provider's default (DOCKER_HOST or the local socket) when unset. */
-  host: z.string().optional(),
+  host: z
+    .string()
+    .regex(/^(unix|tcp|ssh|npipe|fd):\/\/./, "must be a Docker host URL such as unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host; remove the key for DOCKER_HOST or the local socket")
+    .optional(),
 });
 export type DockerConfig = z.infer<typeof DockerConfig>;

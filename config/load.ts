@@ -1,6 +1,7 @@
 /** Load and validate `yb-k3s:*` config; one line per problem: `<key path>: <what is wrong and what is allowed>`. */
 import type { z } from "zod";
-import { CONFIG_NAMESPACE, ConfigSchema, type Topology } from "./schema";
+import { CONFIG_NAMESPACE, ConfigSchema, OTHER_CONFIG_NAMESPACES, type Topology } from "./schema";
+import { closest, didYouMean } from "./suggest";
 import { buildPlan } from "../planner/plan";
 import { analyzeFaultTolerance, faultToleranceProblems } from "../planner/survivability";
 
@@ -33,9 +34,31 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
+/** The keys the schema allows for the mapping at `path` (through defaults, optionals and lists), if it is a mapping. */
+export function allowedKeysAt(path: readonly PropertyKey[]): string[] | undefined {
+  type Node = { _zod: { def: { type: string; innerType?: Node; element?: Node; valueType?: Node; shape?: Record<string, Node> } } };
+  const unwrap = (n: Node): Node => {
+    let cur = n;
+    while (cur._zod.def.innerType && ["optional", "default", "prefault", "nullable", "readonly", "catch"].includes(cur._zod.def.type)) cur = cur._zod.def.innerType;
+    return cur;
+  };
+  let node: Node | undefined = unwrap(ConfigSchema as unknown as Node);
+  for (const seg of path) {
+    if (!node) return undefined;
+    const def: Node["_zod"]["def"] = node._zod.def;
+    const next: Node | undefined =
+      def.type === "array" ? def.element : def.type === "object" ? def.shape?.[String(seg)] : def.type === "record" ? def.valueType : undefined;
+    node = next && unwrap(next);
+  }
+  const def = node?._zod.def;
+  return def?.type === "object" && def.shape ? Object.keys(def.shape) : undefined;
+}
+
 const describeIssue = (raw: unknown) => (i: z.core.$ZodIssue): string[] => {
   if (i.code === "unrecognized_keys") {
-    return i.keys.map((k) => `${formatPath([...i.path, k])}: unknown key (check the spelling; allowed keys are listed in README.md)`);
+    const allowed = allowedKeysAt(i.path) ?? [];
+    const list = allowed.length ? `allowed here: ${allowed.join(", ")}` : "allowed keys are listed in README.md";
+    return i.keys.map((k) => `${formatPath([...i.path, k])}: unknown key (${list})${didYouMean(k, allowed)}`);
   }
   if (i.code === "invalid_value" && "values" in i) {
     const missing = valueAt(raw, i.path) === undefined ? "is required and " : "";
@@ -68,6 +91,47 @@ export function checkFaultTolerance(topology: Topology): void {
   if (topology.faultTolerance === "none") return;
   const problems = faultToleranceProblems(analyzeFaultTolerance(buildPlan({ project: "yb-k3s", stack: "check", topology }), { maxSize: 1 }));
   if (problems.length) throw new ConfigError(problems);
+}
+
+/**
+ * Keys of a stack's config that nothing reads: not namespaced, or in a namespace that is neither ours nor one of
+ * `OTHER_CONFIG_NAMESPACES` (a near miss such as `yb-k3:k3s` would otherwise be silently ignored).
+ */
+export function namespaceProblems(config: Readonly<Record<string, unknown>>): string[] {
+  const known = [CONFIG_NAMESPACE, ...OTHER_CONFIG_NAMESPACES];
+  const shown = (k: string) => (/^[A-Za-z0-9_:.-]+$/.test(k) ? k : quoteKey(k));
+  const out: string[] = [];
+  for (const key of Object.keys(config)) {
+    const colon = key.indexOf(":");
+    const ns = colon < 0 ? undefined : key.slice(0, colon);
+    if (ns !== undefined && (known as readonly string[]).includes(ns)) continue;
+    const rest = colon < 0 ? key : key.slice(colon + 1);
+    const guess = closest(ns ?? key, known);
+    const hint = guess ? `; did you mean ${guess}:${ns === undefined ? key : rest}?` : "";
+    out.push(
+      ns === undefined
+        ? `${shown(key)}: config keys are namespaced, ${CONFIG_NAMESPACE}:<key> for this program${hint}`
+        : `${shown(key)}: unknown config namespace '${ns}' (read here: ${[CONFIG_NAMESPACE, ...OTHER_CONFIG_NAMESPACES].map((n) => `${n}:*`).join(", ")})${hint}`,
+    );
+  }
+  return out;
+}
+
+/**
+ * Validate a whole stack config (`namespace:key` -> value, values parsed): namespaces first, then our keys. Every
+ * problem of both kinds is reported at once.
+ */
+export function parseStackConfig(config: Readonly<Record<string, unknown>>): Topology {
+  const problems = namespaceProblems(config);
+  let topology: Topology | undefined;
+  try {
+    topology = parseTopology(ourConfig(config));
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    problems.push(...e.problems);
+  }
+  if (problems.length || topology === undefined) throw new ConfigError(problems);
+  return topology;
 }
 
 /** Split a Pulumi stack file's `config:` mapping into our keys; values may be JSON strings under mocks. */

@@ -9,10 +9,22 @@ import { KubernetesConfig } from "./kubernetes";
 import { AwsConfig } from "./aws";
 import { cidrsOverlap, parseCidr } from "../planner/cidr";
 import { FLAG_NAME, REQUIRED_TSERVER_FLAGS } from "../planner/flags";
+import { dockerHostPortRanges } from "../planner/ports";
+import { yugabyteTlsMasterFlags, yugabyteTlsTserverFlags } from "../planner/tls";
+import { K3S_SERVER_FLAGS, refusedK3sFlag } from "./flags/k3s";
+import { YB_MASTER_FLAGS, YB_TSERVER_FLAGS } from "./flags/yugabyte";
+import { didYouMean } from "./suggest";
 import { databaseZonesOf } from "../planner/zones";
 import { K3S_VERSION, KINE_VERSION, YUGABYTE_BUILD, YUGABYTE_VERSION, versionPatterns } from "../planner/versions";
 
 export const CONFIG_NAMESPACE = "yb-k3s";
+/**
+ * Config namespaces other than ours that a stack file may carry: the Pulumi CLI's own and those of the providers this
+ * program uses (the `@pulumi/*` packages in package.json). Any other namespace is a typo or a key nothing reads.
+ */
+export const OTHER_CONFIG_NAMESPACES = ["pulumi", "aws", "docker", "kubernetes", "random", "tls"] as const;
+/** Replication factors YugabyteDB can hold a Raft majority with. */
+export const REPLICATION_FACTORS = [1, 3, 5, 7] as const;
 export const TARGETS = ["docker", "kubernetes", "aws"] as const;
 export type TargetKind = (typeof TARGETS)[number];
 export const FAULT_TOLERANCES = ["none", "zone", "region"] as const;
@@ -38,6 +50,25 @@ const Region = z.strictObject({
 
 const flagMap = z.record(z.string().regex(FLAG_NAME, "flag names are lower_snake_case gflag names"), flagValue);
 
+/**
+ * PostgreSQL's reserved key words (Appendix C, "reserved" in PostgreSQL): the bootstrap writes the database and role
+ * names unquoted (`CREATE ROLE kine ...`), where these are syntax errors.
+ */
+const SQL_RESERVED = new Set(
+  ("all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create current_catalog " +
+    "current_date current_role current_time current_timestamp current_user default deferrable desc distinct do else end except " +
+    "false fetch for foreign from grant group having in initially intersect into lateral leading limit localtime localtimestamp " +
+    "not null offset on only or order placing primary references returning select session_user some symmetric system_user table " +
+    "then to trailing true union unique user using variadic when where window with public none").split(" "),
+);
+const sqlIdentifier = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier")
+  .refine((n) => !SQL_RESERVED.has(n), "must not be an SQL reserved word (the bootstrap writes it unquoted)");
+/** Databases and roles every YugabyteDB cluster has. */
+const SYSTEM_DATABASES: readonly string[] = ["postgres", "yugabyte", "template0", "template1", "system_platform"];
+const BUILT_IN_ROLES: readonly string[] = ["yugabyte", "postgres", "yb_superuser", "yb_extension", "yb_fdw", "yb_db_admin"];
+
 const Yugabyte = z.strictObject({
   version: z.string().regex(versionPatterns.yugabyte, "must be a pinned YugabyteDB release such as 2025.2.1.0 (never 'latest')").default(YUGABYTE_VERSION),
   build: z.string().regex(versionPatterns.yugabyteBuild, "must be a build number such as b141").default(YUGABYTE_BUILD),
@@ -45,8 +76,12 @@ const Yugabyte = z.strictObject({
   tserverFlags: flagMap.default({}),
   masterFlags: flagMap.default({}),
   /** Database and role Kine uses (lower case: Kine lower-cases the database name in its DSN). */
-  database: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier").default("kine"),
-  user: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier").default("kine"),
+  database: sqlIdentifier
+    .refine((d) => !SYSTEM_DATABASES.includes(d), `must be Kine's own database, not one YugabyteDB creates (${SYSTEM_DATABASES.join(", ")}): the bootstrap creates it owned by Kine's role`)
+    .default("kine"),
+  user: sqlIdentifier
+    .refine((u) => !BUILT_IN_ROLES.includes(u) && !u.startsWith("pg_"), `must be Kine's own role, not a built-in one (${BUILT_IN_ROLES.join(", ")}, pg_*): the bootstrap makes it a non-superuser and sets its password`)
+    .default("kine"),
 });
 
 const Kine = z.strictObject({
@@ -63,11 +98,15 @@ const K3s = z.strictObject({
 
 const Tls = z.strictObject({ enabled: z.boolean().default(false) });
 
-export const ConfigSchema = z
-  .strictObject({
+const ConfigShape = z.strictObject({
     target: z.enum(TARGETS),
     faultTolerance: z.enum(FAULT_TOLERANCES).default("zone"),
-    replicationFactor: z.number().int().min(1, "must be 1, 3, 5 or 7").max(7, "must be 1, 3, 5 or 7").default(3),
+    replicationFactor: z
+      .number()
+      .refine((rf) => (REPLICATION_FACTORS as readonly number[]).includes(rf), {
+        error: (i) => `must be odd (1, 3, 5 or 7) so a Raft majority exists; got ${String(i.input)}`,
+      })
+      .default(3),
     /** First part of `--cloud_location`; fixed to `aws` on the aws target. */
     cloud: dnsLabel.optional(),
     regions: z.array(Region).min(1, "must list at least one region"),
@@ -82,11 +121,13 @@ export const ConfigSchema = z
     docker: DockerConfig.optional(),
     kubernetes: KubernetesConfig.optional(),
     aws: AwsConfig.optional(),
-  })
-  .superRefine((c, ctx) => {
+  });
+
+export const ConfigSchema = ConfigShape.superRefine((c, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
 
-    if (c.replicationFactor % 2 === 0) issue(["replicationFactor"], `must be odd (1, 3, 5 or 7) so a Raft majority exists; got ${c.replicationFactor}`);
+    // Checks that need a valid replication factor skip an invalid one (the field's own line already says what is allowed).
+    const rf = (REPLICATION_FACTORS as readonly number[]).includes(c.replicationFactor) ? c.replicationFactor : undefined;
 
     const seenRegions = new Set<string>();
     c.regions.forEach((r, i) => {
@@ -109,22 +150,22 @@ export const ConfigSchema = z
     );
     const dbZoneCount = c.regions.reduce((n, r) => n + new Set(databaseZonesOf(r)).size, 0);
     const nodes = c.regions.reduce((n, r) => n + databaseZonesOf(r).length * r.nodesPerZone, 0);
-    if (nodes < c.replicationFactor) issue(["regions"], `${nodes} YugabyteDB node(s) cannot hold replication factor ${c.replicationFactor}; add zones or nodesPerZone`);
+    const countsValid = c.regions.every((r) => Number.isInteger(r.nodesPerZone) && r.nodesPerZone >= 1);
+    if (rf !== undefined && countsValid && nodes < rf) issue(["regions"], `${nodes} YugabyteDB node(s) cannot hold replication factor ${rf}; add zones or nodesPerZone`);
 
-    if (c.faultTolerance === "zone") {
-      // Replicas spread evenly over the zones; losing the fullest zone must leave a majority.
-      const perZone = Math.ceil(c.replicationFactor / Math.max(dbZoneCount, 1));
-      if (dbZoneCount < 3 || perZone > Math.floor(c.replicationFactor / 2))
-        issue(["regions"], `faultTolerance 'zone' with replicationFactor ${c.replicationFactor} needs at least ${Math.max(3, Math.ceil(c.replicationFactor / Math.floor(c.replicationFactor / 2 || 1)))} zones with YugabyteDB nodes so that no zone holds a majority of a tablet's replicas; got ${dbZoneCount}`);
-      if (c.replicationFactor < 3) issue(["replicationFactor"], "faultTolerance 'zone' needs replicationFactor 3 or more");
+    // A fault domain may not hold a majority of a tablet's replicas; with replicas spread evenly over d domains the
+    // fullest holds ceil(rf / d), so d >= 3 for every valid rf >= 3. With rf 1 or no valid rf the question does not arise.
+    if (c.faultTolerance === "zone" && rf !== undefined) {
+      if (rf < 3) issue(["replicationFactor"], `faultTolerance 'zone' needs replicationFactor 3, 5 or 7 (one replica cannot survive losing its zone); got ${rf}`);
+      else if (dbZoneCount < 3 || Math.ceil(rf / dbZoneCount) > Math.floor(rf / 2))
+        issue(["regions"], `faultTolerance 'zone' with replicationFactor ${rf} needs at least 3 zones with YugabyteDB nodes so that no zone holds a majority of a tablet's replicas; got ${dbZoneCount}`);
     }
     if (c.faultTolerance === "region") {
       if (c.regions.length < 3) issue(["regions"], `faultTolerance 'region' needs at least 3 regions; got ${c.regions.length}`);
-      if (c.regions.length % 2 === 0) issue(["regions"], `faultTolerance 'region' needs an odd number of regions so a majority survives a region loss; got ${c.regions.length}`);
-      if (c.replicationFactor < 3) issue(["replicationFactor"], "faultTolerance 'region' needs replicationFactor 3 or more");
-      // No region may hold a majority of the replicas of a tablet.
-      if (c.replicationFactor >= 3 && Math.ceil(c.replicationFactor / c.regions.length) > Math.floor(c.replicationFactor / 2))
-        issue(["replicationFactor"], `replicationFactor ${c.replicationFactor} over ${c.regions.length} regions puts a majority in one region; use more regions`);
+      else if (c.regions.length % 2 === 0) issue(["regions"], `faultTolerance 'region' needs an odd number of regions so a majority survives a region loss; got ${c.regions.length}`);
+      if (rf !== undefined && rf < 3) issue(["replicationFactor"], `faultTolerance 'region' needs replicationFactor 3, 5 or 7 (one replica cannot survive losing its region); got ${rf}`);
+      else if (rf !== undefined && c.regions.length >= 3 && Math.ceil(rf / c.regions.length) > Math.floor(rf / 2))
+        issue(["replicationFactor"], `replicationFactor ${rf} over ${c.regions.length} regions puts a majority in one region; use more regions`);
     }
 
     if (c.primaryRegion !== undefined && !seenRegions.has(c.primaryRegion))
@@ -135,6 +176,10 @@ export const ConfigSchema = z
       if (v !== undefined && String(v) !== REQUIRED_TSERVER_FLAGS[k])
         issue(["yugabyte", "tserverFlags", k], `is fixed at ${REQUIRED_TSERVER_FLAGS[k]}: Kine needs strictly sequential ids (remove the key)`);
     }
+    gflagProblems(c).forEach(([path, message]) => issue(path, message));
+    k3sArgProblems(c).forEach(([path, message]) => issue(path, message));
+    if (c.target === "docker" && countsValid && Number.isInteger(c.k3s.servers) && c.k3s.servers >= 1)
+      dockerHostPortProblems(c.docker ?? DockerConfig.parse({}), nodes, c.k3s.servers).forEach(([path, message]) => issue(path, message));
 
     // Target sections: exactly the one for the chosen target (a stray section is almost always a copy-paste mistake).
     for (const t of TARGETS) {
@@ -143,6 +188,8 @@ export const ConfigSchema = z
     if (c.target === "kubernetes" && c.kubernetes === undefined) issue(["kubernetes"], "is required when target is 'kubernetes' (at least `context`)");
     if (c.target === "kubernetes" && c.kubernetes?.k3sServiceType === "LoadBalancer" && c.kubernetes.k3sAllowedCidrs.length === 0)
       issue(["kubernetes", "k3sAllowedCidrs"], "must list the CIDRs allowed to reach the k3s API when k3sServiceType is LoadBalancer");
+    if (c.target === "kubernetes" && c.kubernetes?.k3sServiceType === "ClusterIP" && c.kubernetes.k3sAllowedCidrs.length > 0)
+      issue(["kubernetes", "k3sAllowedCidrs"], "only applies when k3sServiceType is LoadBalancer (a ClusterIP Service has no source ranges); remove it or set k3sServiceType: LoadBalancer");
     if (c.target === "aws") {
       c.regions.forEach((r, i) => {
         if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(r.name)) issue(["regions", i, "name"], `must be an AWS region such as us-east-1 on the aws target; got '${r.name}'`);
@@ -181,3 +228,80 @@ export const ConfigSchema = z
 
 export type TopologyInput = z.input<typeof ConfigSchema>;
 export type Topology = z.output<typeof ConfigSchema>;
+
+type Problem = [path: (string | number)[], message: string];
+type ParsedConfig = z.output<typeof ConfigShape>;
+
+/**
+ * Flags yugabyted or the planner set from other config keys: a stack setting them would contradict the topology the
+ * plan (and its fault-tolerance analysis) describes, or switch half of TLS on without certificates.
+ */
+function ownedGflag(process: "tserver" | "master", name: string): string | undefined {
+  if (name.startsWith("placement_")) return "is set by yugabyted from --cloud_location (yb-k3s:regions and their zones); remove the key";
+  if (process === "tserver" && name === "tserver_master_addrs") return "is set by yugabyted (--join to the first node); remove the key";
+  if (process === "master" && name === "master_addresses") return "is set by yugabyted (--join to the first node); remove the key";
+  if (process === "master" && name === "replication_factor") return "is set from yb-k3s:replicationFactor (yugabyted configure data_placement --rf); set that instead";
+  const tls = process === "tserver" ? yugabyteTlsTserverFlags() : yugabyteTlsMasterFlags();
+  if (name in tls) return "is managed by yb-k3s:tls.enabled (with the certificates it needs); set that instead";
+  return undefined;
+}
+
+/** gflag names: known to the pinned YugabyteDB release (config/flags/yugabyte.ts) and not owned by the planner. */
+function gflagProblems(c: ParsedConfig): Problem[] {
+  // The lists describe the pinned release; another version may have other flags, so only ownership is checked then.
+  const pinned = c.yugabyte.version === YUGABYTE_VERSION;
+  const out: Problem[] = [];
+  for (const [process, key, known] of [
+    ["tserver", "tserverFlags", YB_TSERVER_FLAGS],
+    ["master", "masterFlags", YB_MASTER_FLAGS],
+  ] as const) {
+    for (const name of Object.keys(c.yugabyte[key])) {
+      if (!FLAG_NAME.test(name) || (process === "tserver" && name in REQUIRED_TSERVER_FLAGS)) continue;
+      const owned = ownedGflag(process, name);
+      if (owned) out.push([["yugabyte", key, name], owned]);
+      else if (pinned && !known.has(name))
+        out.push([
+          ["yugabyte", key, name],
+          `is not a yb-${process} flag of YugabyteDB ${YUGABYTE_VERSION} (yb-${process} refuses to start with an unknown flag; known flags: config/flags/yugabyte.ts)${didYouMean(name, known)}`,
+        ]);
+    }
+  }
+  return out;
+}
+
+/** `k3s.extraArgs`: flags `k3s server` of the pinned release has (config/flags/k3s.ts), minus those refused here. */
+function k3sArgProblems(c: ParsedConfig): Problem[] {
+  const pinned = c.k3s.version === K3S_VERSION;
+  const out: Problem[] = [];
+  c.k3s.extraArgs.forEach((arg, i) => {
+    const m = /^--([a-z0-9-]+)(=.*)?$/.exec(arg);
+    if (!m) return;
+    const refused = refusedK3sFlag(m[1]);
+    if (refused) out.push([["k3s", "extraArgs", i], `--${m[1]} ${refused}`]);
+    else if (pinned && !K3S_SERVER_FLAGS.has(m[1]))
+      out.push([
+        ["k3s", "extraArgs", i],
+        `--${m[1]} is not a flag of k3s server ${K3S_VERSION} (k3s exits on an unknown flag; known flags: config/flags/k3s.ts)${didYouMean(m[1], K3S_SERVER_FLAGS).replace("'", "'--")}`,
+      ]);
+  });
+  return out;
+}
+
+/** Docker host ports: every derived range (base + node or server index) within 65535, no two ranges overlapping. */
+function dockerHostPortProblems(d: DockerConfig, nodes: number, servers: number): Problem[] {
+  const bases = Object.values(d.hostPorts);
+  if (!bases.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535)) return [];
+  const ranges = dockerHostPortRanges(d.hostPorts, { nodes, servers, publishDatabasePorts: d.publishDatabasePorts });
+  const per = (name: string) => (name === "k3sApi" ? `one per k3s server, ${servers}` : `one per YugabyteDB node, ${nodes}`);
+  const span = (r: { first: number; last: number }) => (r.first === r.last ? `${r.first}` : `${r.first}..${r.last}`);
+  const out: Problem[] = [];
+  ranges.forEach((r, i) => {
+    const path = ["docker", "hostPorts", r.name];
+    if (r.last > 65535)
+      out.push([path, `${r.first} gives ports ${span(r)} (${per(r.name)}), past 65535; must be at most ${65535 - (r.last - r.first)}`]);
+    const clash = ranges.slice(0, i).find((o) => r.first <= o.last && o.first <= r.last);
+    if (clash)
+      out.push([path, `ports ${span(r)} (${per(r.name)}) overlap ${clash.name} ${span(clash)}; host port ranges must not overlap`]);
+  });
+  return out;
+}

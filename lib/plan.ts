@@ -1,5 +1,5 @@
 /** The offline plan: validate a stack file, run the real program under mocks, analyse and report. */
-import { ConfigError, ourConfig, parseTopology } from "../config/load";
+import { ConfigError, parseStackConfig } from "../config/load";
 import type { Topology } from "../config/schema";
 import { buildPlan, type ClusterPlan } from "../planner/plan";
 import { analyzeFaultTolerance, type FaultToleranceReport } from "../planner/survivability";
@@ -31,8 +31,7 @@ export interface PlanReport {
 
 /** Validate only (throws ConfigError with one line per problem). */
 export function validateStack(file: StackFile): Topology {
-  const raw = ourConfig(file.config);
-  return parseTopology(raw);
+  return parseStackConfig(file.config);
 }
 
 export async function planStack(file: StackFile): Promise<PlanReport> {

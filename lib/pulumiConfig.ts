@@ -1,6 +1,6 @@
-/** Read every `yb-k3s:*` key from the Pulumi runtime config (structured values arrive as JSON strings). */
+/** Read and validate the Pulumi runtime config: every `yb-k3s:*` key, no key in an unknown namespace (structured values arrive as JSON strings). */
 import * as pulumi from "@pulumi/pulumi";
-import { ourConfig, parseTopology } from "../config/load";
+import { parseStackConfig } from "../config/load";
 import type { Topology } from "../config/schema";
 
 export function decodeConfigValue(v: string): unknown {
@@ -12,6 +12,6 @@ export function decodeConfigValue(v: string): unknown {
 }
 
 export function readTopology(): Topology {
-  const ours = ourConfig(pulumi.runtime.allConfig());
-  return parseTopology(Object.fromEntries(Object.entries(ours).map(([k, v]) => [k, typeof v === "string" ? decodeConfigValue(v) : v])));
+  const all = pulumi.runtime.allConfig();
+  return parseStackConfig(Object.fromEntries(Object.entries(all).map(([k, v]) => [k, typeof v === "string" ? decodeConfigValue(v) : v])));
 }

@@ -9,7 +9,7 @@ import { cidrHost, cidrSubnet } from "./cidr";
 import { mergeTserverFlags, renderYugabytedFlags, stringifyFlag, type FlagMap } from "./flags";
 import { kineSchemaStatements, type SqlDialect } from "./kineSchema";
 import type { KineDatabaseEndpoint } from "./kine";
-import { ports } from "./ports";
+import { hostPortOf, ports } from "./ports";
 import { TLS_DIRS, k3sDatastoreTlsArgs, planPki, yugabyteTlsMasterFlags, yugabyteTlsTserverFlags, type PkiPlan } from "./tls";
 import { images } from "./versions";
 
@@ -247,10 +247,10 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
     const hostPorts =
       dockerPorts
         ? {
-            ysql: dockerPorts.ysql + index,
-            yugabytedUi: dockerPorts.yugabytedUi + index,
-            masterUi: dockerPorts.masterUi + index,
-            tserverUi: dockerPorts.tserverUi + index,
+            ysql: hostPortOf(dockerPorts.ysql, index),
+            yugabytedUi: hostPortOf(dockerPorts.yugabytedUi, index),
+            masterUi: hostPortOf(dockerPorts.masterUi, index),
+            tserverUi: hostPortOf(dockerPorts.tserverUi, index),
           }
         : undefined;
     return { name: n.name, index, ordinal: n.ordinal, region: n.region, zone: n.zone, cloudLocation, address, join, yugabytedArgs: args, hostPorts };
@@ -348,7 +348,7 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
       "--write-kubeconfig-mode=0600",
       ...t.k3s.extraArgs,
     ];
-    return { name, index, region, zone, address, args, hostApiPort: t.target === "docker" ? apiPort + index : undefined };
+    return { name, index, region, zone, address, args, hostApiPort: t.target === "docker" ? hostPortOf(apiPort, index) : undefined };
   });
 
   const pki = tls

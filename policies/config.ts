@@ -34,6 +34,17 @@ const prop = (cfg: PolicyPackConfigFile, policy: string, key: string): unknown =
 };
 
 /**
+ * `holdsRealData` is a property of every policy that reads it (CrossGuard hands each policy only its own section), so a
+ * file states it once per such policy; the values must agree, or the file is rejected.
+ */
+function holdsRealDataOf(cfg: PolicyPackConfigFile, file: string): boolean {
+  const stated = Object.keys(cfg).filter((policy) => prop(cfg, policy, "holdsRealData") !== undefined);
+  const values = new Set(stated.map((policy) => prop(cfg, policy, "holdsRealData") === true));
+  if (values.size > 1) throw new Error(`${file}: holdsRealData differs between ${stated.join(", ")}; the stack either holds real data or not`);
+  return values.has(true);
+}
+
+/**
  * The evaluation context for a stack: enforcement from `all`, `tlsRequired` / `holdsRealData` / `faultTolerance` from
  * the policies that read them. A stack without a file (an ephemeral one) gets mandatory and no extra requirements.
  */
@@ -52,7 +63,7 @@ export function policyContextFor(stack: string, target: Target, configDir: strin
     target,
     enforcement,
     tlsRequired: prop(cfg, "tls-required", "tlsRequired") === true,
-    holdsRealData: prop(cfg, "data-volumes-retained", "holdsRealData") === true,
+    holdsRealData: holdsRealDataOf(cfg, join(configDir, `${stack}.json`)),
     ...(ft === "none" || ft === "zone" || ft === "region" ? { faultTolerance: ft as FaultTolerance } : {}),
   };
 }

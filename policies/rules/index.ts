@@ -7,11 +7,12 @@ import { noPublicDatabasePortsRule } from "./network";
 import { controlPlaneHaRule, placementRule } from "./placement";
 import { noPlaintextSecretsRule } from "./secrets";
 import { tlsRequiredRule } from "./tls";
-import { sequenceCacheRule } from "./yugabyte";
+import { sequenceCacheRule, ysqlAuthRule } from "./yugabyte";
 
 /** Every rule of the pack, in reporting order. Names are the keys of policies/config/<stack>.json. */
 export const rules: readonly Rule[] = [
   sequenceCacheRule,
+  ysqlAuthRule,
   imagesPinnedRule,
   noPublicDatabasePortsRule,
   ebsEncryptedRule,
@@ -38,4 +39,5 @@ export {
   podDisruptionBudgetRule,
   sequenceCacheRule,
   tlsRequiredRule,
+  ysqlAuthRule,
 };

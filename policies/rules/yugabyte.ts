@@ -45,3 +45,39 @@ export const sequenceCacheRule: ResourceRule = {
     return out;
   },
 };
+
+/** A `ysql_hba_conf_csv` entry that lets clients in without a password (`trust`). */
+const trustsClients = (hba: string | undefined): boolean => !!hba && hba.split(",").some((e) => /^\s*(host\S*|local)\s.*\strust\s*$/.test(e));
+
+/**
+ * Where the stack holds real data, YSQL asks for passwords: `ysql_enable_auth` stays true and no `trust` entry lets a
+ * client in without one. Other stacks (a local quick start) may switch authentication off.
+ */
+export const ysqlAuthRule: ResourceRule = {
+  kind: "resource",
+  name: "yb-ysql-auth",
+  description:
+    "When holdsRealData: every yugabyted start keeps YSQL password authentication (ysql_enable_auth not false, no trust entry in ysql_hba_conf_csv).",
+  configSchema: {
+    holdsRealData: { type: "boolean", default: false, description: "The stack stores data that must survive destroy/replace." },
+  },
+  check(r, ctx) {
+    if (!ctx.holdsRealData) return [];
+    const w = workloadOf(r);
+    if (!w) return [];
+    const source = w.source === "ec2" ? "user data" : w.source === "script" ? "script" : "command";
+    const launches = w.processes.filter((p) => p.kind === "yb-start");
+    const out: string[] = [];
+    launches.forEach((p, idx) => {
+      const flags = tserverFlagsOf(p);
+      if (flags?.ysql_enable_auth === "false")
+        out.push(
+          `${where(source, idx, launches.length)}: yugabyted start sets ysql_enable_auth=false, so anyone who reaches YSQL gets in without a ` +
+            `password; this stack holds real data: remove the flag (yb-k3s:yugabyte.tserverFlags.ysql_enable_auth).`,
+        );
+      if (trustsClients(flags?.ysql_hba_conf_csv))
+        out.push(`${where(source, idx, launches.length)}: ysql_hba_conf_csv has a trust entry, so clients get in without a password; this stack holds real data: use md5 or scram-sha-256.`);
+    });
+    return out;
+  },
+};

@@ -4,12 +4,13 @@
  * own warnings about the machine's npmrc never reach the stderr we assert on.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { localConfig } from "../support/topologies";
+import { ALIAS_BOMB, inputCases } from "../support/mistakes";
 
 const ROOT = resolve(__dirname, "..", "..");
 const TS_NODE = require.resolve("ts-node/dist/bin.js", { paths: [ROOT] });
@@ -77,6 +78,69 @@ describe("plan CLI on invalid config", () => {
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
+});
+
+/** Issue 14 through the real CLI: a representative subset of the battery (test/support/mistakes.ts). */
+const CLI_SUBSET = [
+  "loopback octet above 255",
+  "misspelt tserver gflag",
+  "--cluster-init (embedded etcd beside Kine)",
+  "--token on the command line",
+  "ysql host port range past 65535",
+  "host port ranges that collide (UI)",
+  "CIDR with host bits",
+  "kubernetes source range that is no CIDR",
+  "zero storage",
+  "empty instance type",
+  "RF 1 with zone fault tolerance",
+  "negative RF",
+];
+
+describe("plan CLI on input that used to get through or crash", () => {
+  it.each(inputCases.filter(([name]) => CLI_SUBSET.includes(name)))("%s: exit 2, the key path and what is allowed", (_name, raw, expected) => {
+    const lines = expectConfigFailure(plan("--config", stackFile(raw()), "--format", "json"));
+    expect(lines.some((l) => expected.test(l)), lines.join("\n")).toBe(true);
+  }, 60_000);
+
+  it("a near-miss namespace: exit 2 with a did-you-mean", () => {
+    const path = stackFile(localConfig());
+    writeFileSync(path, readFileSync(path, "utf8") + "  yb-k3:k3s:\n    servers: 3\n");
+    const r = plan("--config", path);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(/^yb-k3:k3s: unknown config namespace 'yb-k3' .*; did you mean yb-k3s:k3s\?$/)]);
+  }, 60_000);
+
+  it.each([
+    ["a YAML list", "- a\n- b\n", /: must be a YAML mapping with a config: mapping of keys such as yb-k3s:target \(got a list\)$/],
+    ["an alias bomb", ALIAS_BOMB, /: not accepted: its YAML aliases expand to more than 100 nodes/],
+    ["a 5 MB file of unknown keys", "config:\n" + Array.from({ length: 150_000 }, (_, i) => `  yb-k3s:unknownkey${i}: value${i}\n`).join(""), /: is \d+ bytes; a stack file is at most 65536 bytes/],
+  ])("%s: exit 2, one line naming the file, at once", (_name, text, expected) => {
+    const path = join(dir, `Pulumi.file${n++}.yaml`);
+    writeFileSync(path, text);
+    const started = Date.now();
+    const r = plan("--config", path);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    const lines = r.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0].startsWith(`${path}: `)).toBe(true);
+    expect(lines[0]).toMatch(expected);
+    expect(r.stderr).not.toMatch(/\n\s+at |plan failed/);
+  }, 60_000);
+
+  it("ysql_enable_auth: false is a mandatory finding where the stack holds real data, and allowed on local", () => {
+    const config = { ...localConfig(), yugabyte: { tserverFlags: { ysql_enable_auth: false } } };
+    const staging = plan("--config", stackFile(config, "staging"), "--format", "json");
+    expect(staging.code, staging.stderr).toBe(3);
+    expect(JSON.parse(staging.stdout).policies).toContainEqual(
+      expect.objectContaining({ policy: "yb-ysql-auth", level: "mandatory", message: expect.stringMatching(/ysql_enable_auth=false.*holds real data/) }),
+    );
+    const local = plan("--config", stackFile(config, "local"), "--format", "json");
+    expect(local.code, local.stderr).toBe(0);
+    expect(JSON.parse(local.stdout).policies.filter((p: { policy: string }) => p.policy === "yb-ysql-auth")).toEqual([]);
+  }, 120_000);
 });
 
 describe("plan CLI on a valid config", () => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseTopology } from "../../config/load";
 import { devConfig, localConfig, prodConfig, stagingConfig } from "../support/topologies";
+import { docker, inputCases, k3sArgs, k8s } from "../support/mistakes";
 
 function problems(raw: Record<string, unknown>): string[] {
   try {
@@ -56,11 +57,38 @@ const cases: [string, () => Record<string, unknown>, RegExp][] = [
   ["zone fault tolerance with one Kine replica", () => ({ ...localConfig(), kine: { replicas: 1 } }), /^yb-k3s:faultTolerance: 'zone' requires the datastore \(YugabyteDB and Kine\) to survive the loss of any one zone, but losing zone 'zone-a' fails/],
 ];
 
+/** Cases whose line must be the only one (a misleading second line was the bug). */
+const ONLY_LINE = new Set(["RF 1 with zone fault tolerance", "RF 1 with region fault tolerance", "negative RF", "RF 9", "loopback octet above 255", "misspelt tserver gflag", "--cluster-init (embedded etcd beside Kine)"]);
+
 describe("realistic mistakes", () => {
   it.each(cases)("%s", (_name, raw, expected) => {
     const lines = problems(raw());
     expect(lines.some((l) => expected.test(l)), lines.join("\n")).toBe(true);
     for (const l of lines) expect(l).toMatch(/^yb-k3s:[^ ]+: .+$/);
+  });
+
+  it.each(inputCases)("%s", (name, raw, expected) => {
+    const lines = problems(raw());
+    expect(lines.some((l) => expected.test(l)), lines.join("\n")).toBe(true);
+    for (const l of lines) expect(l).toMatch(/^yb-k3s:[^ ]+: .+$/);
+    for (const l of lines) expect(l).not.toMatch(/Infinity|NaN|undefined/);
+    if (ONLY_LINE.has(name)) expect(lines).toHaveLength(1);
+  });
+
+  it("a stack that overrides the YugabyteDB or k3s version is not held to the pinned releases' flag lists", () => {
+    expect(() => parseTopology({ ...localConfig(), yugabyte: { version: "2024.2.3.0", tserverFlags: { some_later_flag: 1 } }, k3s: { version: "v1.37.0+k3s1", extraArgs: ["--some-later-flag"] } })).not.toThrow();
+    // ...but flags the planner owns stay refused whatever the version.
+    expect(problems({ ...localConfig(), yugabyte: { version: "2024.2.3.0", tserverFlags: { placement_zone: "x" } }, k3s: { version: "v1.37.0+k3s1", extraArgs: ["--cluster-init"] } })).toHaveLength(2);
+  });
+
+  it("accepts what the checks must not refuse", () => {
+    expect(() => parseTopology({ ...localConfig(), replicationFactor: 5, regions: [{ name: "dc1", zones: ["zone-a", "zone-b", "zone-c"], nodesPerZone: 2 }] })).not.toThrow();
+    expect(() => parseTopology(docker({ hostPorts: { ysql: 65533, k3sApi: 65532 } }))).not.toThrow();
+    expect(() => parseTopology(docker({ publishDatabasePorts: false, hostPorts: { ysql: 6443 } }))).not.toThrow();
+    expect(() => parseTopology(k3sArgs("--kube-apiserver-arg=audit-log-maxage=30", "--disable=traefik", "--tls-san=api.example.com", "--agent-token-file=/run/agent"))).not.toThrow();
+    expect(() => parseTopology(k8s({ k3sServiceType: "LoadBalancer", k3sAllowedCidrs: ["203.0.113.0/24", "2001:db8::/32", "198.51.100.7/32"] }))).not.toThrow();
+    expect(() => parseTopology({ ...stagingConfig(), aws: { yugabyteInstanceType: "m7i-flex.2xlarge", kineInstanceType: "g4dn.xlarge", k3sInstanceType: "c7a.large" } })).not.toThrow();
+    expect(() => parseTopology({ ...localConfig(), yugabyte: { tserverFlags: { memory_limit_hard_bytes: 3006477107, ysql_max_connections: 300 }, masterFlags: { memory_limit_hard_bytes: 644245094 } } })).not.toThrow();
   });
 
   it("reports every problem at once, one line each", () => {

@@ -1,7 +1,12 @@
 /** Property tests: the loader never crashes on bad input with anything but a ConfigError, and valid configs round-trip. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseTopology } from "../../config/load";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll } from "vitest";
+import { ConfigError, parseStackConfig, parseTopology } from "../../config/load";
+import { readStackFile } from "../../lib/stackFile";
 import { analyzeFaultTolerance } from "../../planner/survivability";
 import { buildPlan } from "../../planner/plan";
 import { devConfig, localConfig, prodConfig, stagingConfig } from "../support/topologies";
@@ -27,7 +32,7 @@ const TOP_KEYS = ["target", "faultTolerance", "replicationFactor", "cloud", "reg
 /** Values a YAML stack file can produce, biased towards the shapes and strings the schema cares about. */
 const plausible: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
-  fc.constantFrom("docker", "kubernetes", "aws", "zone", "region", "none", "latest", "", "us-east-1", "us-east-1a", "10.0.0.0/16", "10.0.0.0/30", "::1", "127.0.0.1", "0.0.0.0", "a b", "-x"),
+  fc.constantFrom("docker", "kubernetes", "aws", "zone", "region", "none", "latest", "", "us-east-1", "us-east-1a", "10.0.0.0/16", "10.0.0.0/30", "::1", "127.0.0.1", "0.0.0.0", "a b", "-x", "127.300.0.1", "10.40.7.9/16", "not-a-cidr", "0", "0Gi", "--cluster-init", "--token=x", "m7g.large"),
   fc.integer({ min: -3, max: 70000 }),
   fc.constantFrom(0, 1, 2, 3, 4, 5, 7, 9, 17, 33, 1.5, -1, Number.MAX_SAFE_INTEGER),
   fc.boolean(),
@@ -157,5 +162,89 @@ describe("valid configs round-trip", () => {
       const parsed = parseTopology(raw);
       expect(parseTopology(JSON.parse(JSON.stringify(parsed)))).toEqual(parsed);
     }
+  });
+});
+
+describe("what the validator accepts, the planner can deploy", () => {
+  it("docker: every published host port of a config that loads is a TCP port, and no two are equal", () => {
+    const arb = fc.record({
+      zones: fc.integer({ min: 1, max: 5 }),
+      nodesPerZone: fc.integer({ min: 1, max: 4 }),
+      servers: fc.integer({ min: 1, max: 5 }),
+      publishDatabasePorts: fc.boolean(),
+      hostPorts: fc.record({
+        ysql: fc.oneof(fc.integer({ min: 1, max: 65535 }), fc.integer({ min: 65520, max: 65535 }), fc.integer({ min: 5420, max: 5440 })),
+        yugabytedUi: fc.oneof(fc.integer({ min: 1, max: 65535 }), fc.integer({ min: 5420, max: 5440 })),
+        masterUi: fc.integer({ min: 1, max: 65535 }),
+        tserverUi: fc.integer({ min: 1, max: 65535 }),
+        k3sApi: fc.oneof(fc.integer({ min: 1, max: 65535 }), fc.integer({ min: 5420, max: 5440 }), fc.integer({ min: 65530, max: 65535 })),
+      }),
+    });
+    let loaded = 0;
+    fc.assert(
+      fc.property(arb, (a) => {
+        const raw = {
+          target: "docker",
+          faultTolerance: "none",
+          replicationFactor: 1,
+          regions: [{ name: "dc1", zones: Array.from({ length: a.zones }, (_, i) => `zone-${i}`), nodesPerZone: a.nodesPerZone }],
+          k3s: { servers: a.servers },
+          docker: { hostPorts: a.hostPorts, publishDatabasePorts: a.publishDatabasePorts },
+        };
+        if (load(raw) !== "ok") return;
+        loaded++;
+        const plan = buildPlan({ project: "p", stack: "s", topology: parseTopology(raw) });
+        const published = [
+          ...(a.publishDatabasePorts ? plan.nodes.flatMap((n) => Object.values(n.hostPorts ?? {})) : []),
+          ...plan.k3s.servers.map((s) => s.hostApiPort as number),
+        ];
+        for (const p of published) expect(p >= 1 && p <= 65535, `port ${p}`).toBe(true);
+        expect(new Set(published).size).toBe(published.length);
+      }),
+      { numRuns: 400 },
+    );
+    expect(loaded).toBeGreaterThan(20);
+  });
+});
+
+describe("the stack file reader never crashes", () => {
+  const dir = mkdtempSync(join(tmpdir(), "yb-k3s-prop-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const yamlish = fc.stringMatching(/^[-a-z:&*!\[\]{}\n "',#|>0-9.]{0,200}$/);
+
+  it("on arbitrary YAML-ish text: a StackFile or a ConfigError whose lines name the file", () => {
+    let i = 0;
+    fc.assert(
+      fc.property(fc.oneof(yamlish, fc.string({ maxLength: 200 })), (text) => {
+        const path = join(dir, `Pulumi.p${i++}.yaml`);
+        writeFileSync(path, text);
+        try {
+          const f = readStackFile(path);
+          expect(typeof f.config).toBe("object");
+        } catch (e) {
+          if (!(e instanceof ConfigError)) throw new Error(`non-ConfigError for ${JSON.stringify(text)}: ${(e as Error)?.stack ?? String(e)}`);
+          for (const line of e.problems) expect(line.startsWith(`${path}: `)).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("on whole stack configs with random namespaces: one line per problem, each starting with its key", () => {
+    const key = fc.oneof(
+      fc.constantFrom("yb-k3s:target", "yb-k3s:regions", "yb-k3:k3s", "aws:region", "kubernetes:context", "target", "", ":", "yb-k3s:"),
+      fc.tuple(fc.stringMatching(/^[a-z-]{0,8}$/), fc.stringMatching(/^[a-zA-Z.]{0,8}$/)).map(([ns, k]) => `${ns}:${k}`),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(key, plausible, { maxKeys: 6 }), (config) => {
+        try {
+          parseStackConfig(config);
+        } catch (e) {
+          if (!(e instanceof ConfigError)) throw new Error(`non-ConfigError for ${JSON.stringify(config)}: ${(e as Error)?.stack ?? String(e)}`);
+          for (const line of e.problems) expect(line).toMatch(/^[^ ]+: .+$/);
+        }
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { dataVolumesRetainedRule } from "../../policies/rules/data";
 import { noPlaintextSecretsRule } from "../../policies/rules/secrets";
 import { tlsRequiredRule } from "../../policies/rules/tls";
-import { ctx, ec2, k3sContainer, k3sUserData, k8sDeployment, kineContainer, kineUserData, res, ybContainer, ybStatefulSet, ybUserData } from "./fixtures";
+import { ysqlAuthRule } from "../../policies/rules/yugabyte";
+import { ctx, ec2, k3sContainer, ybArgs, k3sUserData, k8sDeployment, kineContainer, kineUserData, res, ybContainer, ybStatefulSet, ybUserData } from "./fixtures";
 
 describe("data-volumes-retained", () => {
   const real = ctx({ holdsRealData: true });
@@ -88,5 +89,25 @@ describe("tls-required", () => {
       command: ["bin/yugabyted", "start", "--cloud_location=docker.local.zone-1", "--tserver_flags=ysql_sequence_cache_minval=1,use_node_to_node_encryption=true"],
     });
     expect(tlsRequiredRule.check(n2n, tls)).toEqual([]);
+  });
+});
+
+describe("yb-ysql-auth", () => {
+  const real = ctx({ holdsRealData: true });
+  const withFlags = (flags: string) => ybContainer(1, "zone-1", { command: ybArgs(1, "docker.local.zone-1", flags) });
+  const noAuth = withFlags("--tserver_flags=ysql_enable_auth=false,ysql_sequence_cache_minval=1");
+  it("does nothing when the stack holds no real data (a local quick start may switch authentication off)", () => {
+    expect(ysqlAuthRule.check(noAuth, ctx())).toEqual([]);
+  });
+  it("passes launches that keep password authentication", () => {
+    expect(ysqlAuthRule.check(ybContainer(1), real)).toEqual([]);
+    expect(ysqlAuthRule.check(ec2("yb-a", ybUserData("aws.us-east-1.us-east-1a")), real)).toEqual([]);
+    expect(ysqlAuthRule.check(withFlags("--tserver_flags=ysql_sequence_cache_minval=1,ysql_hba_conf_csv={host all all 0.0.0.0/0 scram-sha-256}"), real)).toEqual([]);
+  });
+  it("fails ysql_enable_auth=false and trust entries where the stack holds real data", () => {
+    expect(ysqlAuthRule.check(noAuth, real)).toEqual([expect.stringMatching(/^command: yugabyted start sets ysql_enable_auth=false.*holds real data/)]);
+    expect(ysqlAuthRule.check(ec2("yb-a", ybUserData("aws.us-east-1.us-east-1a", `--tserver_flags "ysql_enable_auth=false,ysql_sequence_cache_minval=1"`)), real)).toHaveLength(1);
+    const trust = withFlags("--tserver_flags=ysql_sequence_cache_minval=1,ysql_hba_conf_csv={local all all trust,host all all 0.0.0.0/0 md5}");
+    expect(ysqlAuthRule.check(trust, real)).toEqual([expect.stringMatching(/ysql_hba_conf_csv has a trust entry/)]);
   });
 });

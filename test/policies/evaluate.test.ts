@@ -68,4 +68,13 @@ describe("policy config files", () => {
     writeFileSync(join(dir, "x.json"), JSON.stringify({ all: "strict" }));
     expect(() => policyContextFor("x", "docker", dir)).toThrow(/all: enforcement level must be one of/);
   });
+  it("holdsRealData is stated by every policy that reads it, and the statements must agree", () => {
+    const dir = mkdtempSync(join(tmpdir(), "policy-config-"));
+    writeFileSync(join(dir, "x.json"), JSON.stringify({ all: "mandatory", "data-volumes-retained": { holdsRealData: true }, "yb-ysql-auth": { holdsRealData: false } }));
+    expect(() => policyContextFor("x", "docker", dir)).toThrow(/x\.json: holdsRealData differs between data-volumes-retained, yb-ysql-auth/);
+    for (const f of readdirSync(CONFIG_DIR).filter((f) => f.endsWith(".json"))) {
+      const cfg = readPolicyConfig(join(CONFIG_DIR, f)) as Record<string, { holdsRealData?: boolean }>;
+      expect(cfg["yb-ysql-auth"]?.holdsRealData, f).toBe(cfg["data-volumes-retained"]?.holdsRealData);
+    }
+  });
 });

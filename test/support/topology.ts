@@ -4,6 +4,19 @@ import { parseTopology } from "../../config/load";
 import type { TopologyInput } from "../../config/schema";
 import { buildPlan, type ClusterPlan } from "../../planner/plan";
 
+/** yb-tserver flags a stack may set (and the one it may not, dropped below). */
+const USER_FLAG_NAMES = [
+  "memory_limit_hard_bytes",
+  "ysql_max_connections",
+  "yb_num_shards_per_tserver",
+  "ysql_pg_conf_csv",
+  "ysql_enable_packed_row",
+  "callhome_enabled",
+  "log_min_seconds_to_retain",
+  "enable_automatic_tablet_splitting",
+  "ysql_sequence_cache_minval",
+];
+
 export const zoneName = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
 
 /** Valid docker/kubernetes topologies: 1-3 regions, 1-4 zones each, RF odd and satisfiable. */
@@ -19,7 +32,8 @@ export const validTopology: fc.Arbitrary<TopologyInput> = fc
     ),
     kineReplicas: fc.integer({ min: 1, max: 4 }),
     k3sServers: fc.integer({ min: 1, max: 3 }),
-    userFlags: fc.dictionary(fc.stringMatching(/^[a-z][a-z_]{0,12}$/), fc.oneof(fc.integer(), fc.boolean(), fc.stringMatching(/^[a-z0-9,]{0,8}$/)), { maxKeys: 4 }),
+    // Real yb-tserver flags (config/flags/yugabyte.ts): unknown names are rejected.
+    userFlags: fc.dictionary(fc.constantFrom(...USER_FLAG_NAMES), fc.oneof(fc.integer(), fc.boolean(), fc.stringMatching(/^[a-z0-9,]{0,8}$/)), { maxKeys: 4 }),
   })
   .map(({ target, regions, kineReplicas, k3sServers, userFlags }) => {
     // Make zone names unique across regions by prefixing the region.
