@@ -33,17 +33,25 @@ const prop = (cfg: PolicyPackConfigFile, policy: string, key: string): unknown =
   return typeof v === "object" && v !== null ? v[key] : undefined;
 };
 
+/** A stack's policy config file (`<configDir>/<stack>.json`), or undefined when the stack has none. */
+export function readStackPolicyConfig(stack: string, configDir: string = CONFIG_DIR): PolicyPackConfigFile | undefined {
+  try {
+    return readPolicyConfig(join(configDir, `${stack}.json`));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    return undefined;
+  }
+}
+
+/** The stack's data policy: its config says it holds real data (`data-volumes-retained.holdsRealData: true`). */
+export const holdsRealData = (cfg: PolicyPackConfigFile): boolean => prop(cfg, "data-volumes-retained", "holdsRealData") === true;
+
 /**
  * The evaluation context for a stack: enforcement from `all`, `tlsRequired` / `holdsRealData` / `faultTolerance` from
  * the policies that read them. A stack without a file (an ephemeral one) gets mandatory and no extra requirements.
  */
 export function policyContextFor(stack: string, target: Target, configDir: string = CONFIG_DIR): PolicyContext {
-  let cfg: PolicyPackConfigFile = {};
-  try {
-    cfg = readPolicyConfig(join(configDir, `${stack}.json`));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-  }
+  const cfg = readStackPolicyConfig(stack, configDir) ?? {};
   const all = levelOf(cfg.all);
   const enforcement: Enforcement = all === "advisory" ? "advisory" : "mandatory";
   const ft = prop(cfg, "yb-placement", "faultTolerance");
@@ -52,7 +60,7 @@ export function policyContextFor(stack: string, target: Target, configDir: strin
     target,
     enforcement,
     tlsRequired: prop(cfg, "tls-required", "tlsRequired") === true,
-    holdsRealData: prop(cfg, "data-volumes-retained", "holdsRealData") === true,
+    holdsRealData: holdsRealData(cfg),
     ...(ft === "none" || ft === "zone" || ft === "region" ? { faultTolerance: ft as FaultTolerance } : {}),
   };
 }
