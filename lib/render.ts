@@ -1,7 +1,7 @@
 /** Human and diagram renderings of a plan report. */
 import type { ClusterPlan } from "../planner/plan";
 import { masterNodes, type FaultToleranceReport } from "../planner/survivability";
-import type { PlanReport } from "./plan";
+import type { PlanReport, PolicyFinding } from "./plan";
 
 const yesNo = (b: boolean) => (b ? "yes" : "no");
 
@@ -40,6 +40,9 @@ export function renderFaultTolerance(ft: FaultToleranceReport): string[] {
   return out;
 }
 
+/** One policy finding on one line: `[level] policy: message (resource)`. */
+export const formatFinding = (f: PolicyFinding): string => `[${f.level}] ${f.policy}: ${f.message}${f.resource ? ` (${f.resource})` : ""}`;
+
 export function renderText(r: PlanReport): string {
   const p = r.plan;
   const lines: string[] = [];
@@ -74,7 +77,7 @@ export function renderText(r: PlanReport): string {
   if (r.policies.length === 0) lines.push("Policies: no findings");
   else {
     lines.push(`Policies: ${r.policies.length} finding(s)`);
-    for (const f of r.policies) lines.push(`  [${f.level}] ${f.policy}: ${f.message}${f.resource ? ` (${f.resource})` : ""}`);
+    for (const f of r.policies) lines.push(`  ${formatFinding(f)}`);
   }
   return lines.join("\n") + "\n";
 }

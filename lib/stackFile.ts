@@ -15,9 +15,14 @@ export interface StackFile {
 
 export const stackFilePath = (stack: string) => join(STACKS_DIR, `Pulumi.${stack}.yaml`);
 
+/** The stack name a file name gives (`Pulumi.<stack>.yaml`), if it follows the pattern. */
+export const stackNameOf = (path: string): string | undefined => basename(path).match(/^Pulumi\.(.+)\.ya?ml$/)?.[1];
+/** The stack name of a file whose name does not say (`--config other.yaml`). */
+export const FALLBACK_STACK = "custom";
+
 export function readStackFile(path: string, stack?: string): StackFile {
   if (!existsSync(path)) throw new Error(`stack file not found: ${path}`);
   const doc = (parse(readFileSync(path, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-  const name = stack ?? (basename(path).match(/^Pulumi\.(.+)\.ya?ml$/)?.[1] ?? "custom");
+  const name = stack ?? stackNameOf(path) ?? FALLBACK_STACK;
   return { stack: name, path, config: doc.config ?? {} };
 }

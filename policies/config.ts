@@ -33,10 +33,13 @@ const prop = (cfg: PolicyPackConfigFile, policy: string, key: string): unknown =
   return typeof v === "object" && v !== null ? v[key] : undefined;
 };
 
+/** The policy config file a stack name picks (it may not exist: an ephemeral stack). */
+export const policyConfigPath = (stack: string, configDir: string = CONFIG_DIR): string => join(configDir, `${stack}.json`);
+
 /** A stack's policy config file (`<configDir>/<stack>.json`), or undefined when the stack has none. */
 export function readStackPolicyConfig(stack: string, configDir: string = CONFIG_DIR): PolicyPackConfigFile | undefined {
   try {
-    return readPolicyConfig(join(configDir, `${stack}.json`));
+    return readPolicyConfig(policyConfigPath(stack, configDir));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
     return undefined;

@@ -91,13 +91,38 @@ describe("plan CLI on a valid config", () => {
     expect(j.outputs.faultTolerance.datastoreSurvives.zone).toBe(true);
   }, 60_000);
 
-  it("exits 3 on a mandatory policy violation and lists it in the JSON", () => {
+  it("exits 3 on a mandatory policy violation, lists it in the JSON and says it on stderr", () => {
     // An unknown stack gets mandatory enforcement; one k3s server violates control-plane-ha outside `local`.
-    const r = plan("--config", stackFile(localConfig(), "ephemeral"), "--format", "json");
+    const file = stackFile(localConfig(), "ephemeral");
+    const r = plan("--config", file, "--format", "json");
     expect(r.code, r.stderr).toBe(3);
     const j = JSON.parse(r.stdout);
     expect(j.policies).toContainEqual(expect.objectContaining({ policy: "control-plane-ha", level: "mandatory" }));
-  }, 60_000);
+    const violations = r.stderr.split("\n").filter((l) => l.startsWith("plan: policy violation "));
+    expect(violations).toHaveLength(j.policies.filter((p: { level: string }) => p.level === "mandatory").length);
+    expect(violations).toContainEqual(expect.stringMatching(/^plan: policy violation \[mandatory\] control-plane-ha: the stack runs 1 k3s server/));
+    for (const format of ["text", "mermaid"]) {
+      const t = plan("--config", file, "--format", format);
+      expect(t.code).toBe(3);
+      expect(t.stderr).toMatch(/^plan: policy violation \[mandatory\] control-plane-ha: /m);
+    }
+  }, 90_000);
+
+  it("--config says which stack name and policy config it derived, on stderr", () => {
+    const named = plan("--config", stackFile(localConfig(), "local"), "--format", "sql");
+    expect(named.code, named.stderr).toBe(0);
+    expect(named.stderr).toMatch(/^plan: --config \S+Pulumi\.local\.yaml: stack 'local' \(from the file name Pulumi\.local\.yaml\); policy config policies\/config\/local\.json\n$/);
+    const other = join(dir, "mine.yaml");
+    writeFileSync(other, stringify({ config: Object.fromEntries(Object.entries(localConfig()).map(([k, v]) => [`yb-k3s:${k}`, v])) }));
+    const custom = plan("--config", other, "--format", "json");
+    expect(custom.code).toBe(3);
+    expect(JSON.parse(custom.stdout).stack).toBe("custom");
+    expect(custom.stderr).toMatch(
+      /^plan: --config \S+mine\.yaml: stack 'custom' \(the file name is not Pulumi\.<stack>\.yaml, so 'custom'\); no policy config \(policies\/config\/custom\.json does not exist\): every policy mandatory/,
+    );
+    // --stack NAME derives nothing: stderr stays empty.
+    expect(plan("--stack", "local", "--format", "sql").stderr).toBe("");
+  }, 90_000);
 
   it("text prints the scenario table; a docker HA stack reports the moved endpoint", () => {
     const r = plan("--config", stackFile({ ...localConfig(), k3s: { servers: 3 } }), "--format", "text");
@@ -105,5 +130,17 @@ describe("plan CLI on a valid config", () => {
     expect(r.stdout).toMatch(/lose\s+what\s+verdict\s+masters\s+tablets\s+kine\s+k3s\s+api\s+reason/);
     expect(r.stdout).toMatch(/zone\s+zone-a\s+degraded\s.*moved.*https:\/\/127\.0\.0\.1:6444/);
     expect(r.stdout).toMatch(/Control plane survives the loss of one: node yes, zone yes, region no/);
+  }, 60_000);
+});
+
+describe("plan CLI usage errors", () => {
+  it("--dialect without --format sql is a usage error, not ignored", () => {
+    for (const args of [["--dialect", "postgres"], ["--format", "json", "--dialect", "postgres"], ["--format", "mermaid", "--dialect", "yugabytedb"]]) {
+      const r = plan("--stack", "local", ...args);
+      expect(r.code).toBe(64);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/^--dialect only applies to --format sql \(the schema DDL\); --format (text|json|mermaid) has no dialect\nusage: /);
+    }
+    expect(plan("--stack", "local", "--format", "sql", "--dialect", "postgres").code).toBe(0);
   }, 60_000);
 });
