@@ -2,13 +2,15 @@
  * npm run --silent plan -- (--stack NAME | --config FILE) [--format text|json|mermaid|sql] [--dialect yugabytedb|postgres]
  * Offline: no Pulumi CLI, no credentials, no Docker. Exit 2 on invalid config, 3 on mandatory policy violations.
  */
+import { basename, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, planStack, validateStack } from "../lib/plan";
-import { renderMermaid, renderText } from "../lib/render";
+import { formatFinding, renderMermaid, renderText } from "../lib/render";
 import { readStackFile, stackFilePath, type StackFile } from "../lib/stackFile";
 import { SQL_DIALECTS, renderKineSchemaSql, type SqlDialect } from "../planner/kineSchema";
 import { buildPlan } from "../planner/plan";
-import { PROJECT } from "../lib/stackFile";
+import { FALLBACK_STACK, PROJECT, stackNameOf } from "../lib/stackFile";
+import { policyConfigPath, readStackPolicyConfig } from "../policies/config";
 
 const FORMATS = ["text", "json", "mermaid", "sql"] as const;
 type Format = (typeof FORMATS)[number];
@@ -16,6 +18,17 @@ type Format = (typeof FORMATS)[number];
 function usage(message: string): never {
   process.stderr.write(`${message}\nusage: npm run --silent plan -- (--stack NAME | --config FILE) [--format ${FORMATS.join("|")}] [--dialect ${SQL_DIALECTS.join("|")}]\n`);
   process.exit(64);
+}
+
+/** What `--config FILE` derived: the stack name (from the file name, or the fallback) and the policy config it picks. */
+function derivation(configFile: string, stack: string): string {
+  const from = stackNameOf(configFile) !== undefined ? `from the file name ${basename(configFile)}` : `the file name is not Pulumi.<stack>.yaml, so '${FALLBACK_STACK}'`;
+  const policyFile = relative(process.cwd(), policyConfigPath(stack));
+  const policy =
+    readStackPolicyConfig(stack) !== undefined
+      ? `policy config ${policyFile}`
+      : `no policy config (${policyFile} does not exist): every policy mandatory, no TLS or real-data requirement`;
+  return `plan: --config ${configFile}: stack '${stack}' (${from}); ${policy}`;
 }
 
 async function main(): Promise<number> {
@@ -29,6 +42,7 @@ async function main(): Promise<number> {
   const format = (values.format ?? "text") as Format;
   if (!FORMATS.includes(format)) usage(`--format must be one of ${FORMATS.join(", ")}`);
   if (values.dialect !== undefined && !SQL_DIALECTS.includes(values.dialect as SqlDialect)) usage(`--dialect must be one of ${SQL_DIALECTS.join(", ")}`);
+  if (values.dialect !== undefined && format !== "sql") usage(`--dialect only applies to --format sql (the schema DDL); --format ${format} has no dialect`);
 
   let file: StackFile;
   try {
@@ -42,20 +56,29 @@ async function main(): Promise<number> {
     }
     throw e;
   }
+  // --config: which stack name (and so which policy config) the file gave; said once the config is valid.
+  const derived = () => {
+    if (values.config !== undefined) process.stderr.write(`${derivation(values.config, file.stack)}\n`);
+  };
   try {
     if (format === "sql") {
       const topology = validateStack(file);
+      derived();
       const plan = buildPlan({ project: PROJECT, stack: file.stack, topology });
       process.stdout.write(renderKineSchemaSql(plan.yugabyte.database, (values.dialect as SqlDialect | undefined) ?? plan.yugabyte.dialect));
       return 0;
     }
     const report = await planStack(file);
+    derived();
     if (format === "json") {
       const { plan: _plan, topology: _topology, recorded: _recorded, ...contract } = report;
       process.stdout.write(JSON.stringify(contract, null, 2) + "\n");
     } else if (format === "mermaid") process.stdout.write(renderMermaid(report));
     else process.stdout.write(renderText(report));
-    return report.policies.some((p) => p.level === "mandatory") ? 3 : 0;
+    const mandatory = report.policies.filter((p) => p.level === "mandatory");
+    // Exit 3 says why on stderr too, whatever the format: stdout may be a JSON file or a diagram nobody reads.
+    for (const f of mandatory) process.stderr.write(`plan: policy violation ${formatFinding(f)}\n`);
+    return mandatory.length > 0 ? 3 : 0;
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(e.problems.join("\n") + "\n");

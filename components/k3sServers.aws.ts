@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as aws from "@pulumi/aws";
 import { k3sTlsParameter, renderK3sUserData, ssmParameters } from "../planner/awsUserData";
 import { ports } from "../planner/ports";
+import { PUBLIC_API_FRONTEND, frontendById, regionalFrontend, type Frontend } from "../planner/wiring";
 import { ec2Instance, endpointNames, networkLoadBalancer, privateAlias, privateFailoverAlias, regionSuffix, ssmParameter, tlsParameters, type Nlb } from "./aws.common";
 import { requireTls } from "./controlPlanePki";
 import { K3S_TLS_DIR } from "./k3sPki";
@@ -20,16 +21,17 @@ export function buildK3sAws(parent: pulumi.ComponentResource, name: string, args
   const ssm = ssmParameters(plan);
   const pkiFiles = args.pki.files.map((f) => ({ path: f.path, secret: f.secret }));
   const primaryNetwork = p.regions[p.primaryRegion];
-  const primaryServers = plan.k3s.servers.filter((s) => s.region === p.primaryRegion);
+  const serversBehind = (f: Frontend) => plan.k3s.servers.filter((s) => f.backends.includes(s.name));
+  const publicFrontend = frontendById(plan.wiring, PUBLIC_API_FRONTEND);
 
   const publicNlb =
-    p.config.publicK3sApi && primaryNetwork.securityGroups.k3sPublicLb
+    publicFrontend && primaryNetwork.securityGroups.k3sPublicLb
       ? networkLoadBalancer(parent, `${name}-api-public`, {
           plan,
           network: primaryNetwork,
           role: "k3s-public",
           port: ports.k3sApi,
-          targets: primaryServers.map((s) => ({ name: s.name, ip: s.address })),
+          targets: serversBehind(publicFrontend).map((s) => ({ name: s.name, ip: s.address })),
           securityGroup: primaryNetwork.securityGroups.k3sPublicLb,
           internal: false,
         })
@@ -51,7 +53,7 @@ export function buildK3sAws(parent: pulumi.ComponentResource, name: string, args
         ssmParameter(parent, `${name}-tls-${rel.replace(/[^A-Za-z0-9]+/g, "-")}${suffix}`, p, plan, k3sTlsParameter(plan, rel), f.secret ? pulumi.secret(b64) : b64, f.secret, region),
       );
     }
-    const here = plan.k3s.servers.filter((s) => s.region === region);
+    const here = serversBehind(regionalFrontend(plan.wiring, "k3s-api", region));
     const instances = here.map((s) =>
       ec2Instance(parent, s.name, {
         plan,

@@ -3,6 +3,7 @@ import type * as aws from "@pulumi/aws";
 import { renderKineUserData, ssmParameters } from "../planner/awsUserData";
 import { kineDsn } from "../planner/kine";
 import { ports } from "../planner/ports";
+import { regionalFrontend } from "../planner/wiring";
 import { ec2Instance, endpointNames, networkLoadBalancer, privateAlias, regionSuffix, ssmParameter, tlsParameters } from "./aws.common";
 import { requireTls } from "./controlPlanePki";
 import type { AwsPlatform } from "./platform";
@@ -22,7 +23,9 @@ export function buildKineAws(parent: pulumi.ComponentResource, name: string, arg
     const suffix = regionSuffix(p, region);
     const { kine: kineGroup, kineLb } = network.securityGroups;
     if (!kineGroup || !kineLb) throw new Error(`aws platform: region ${region} has no Kine security groups`);
-    const here = plan.kine.replicas.filter((r) => r.region === region);
+    // The region's replicas: the ones behind its Kine load balancer (the plan's wiring).
+    const behind = regionalFrontend(plan.wiring, "kine", region).backends;
+    const here = plan.kine.replicas.filter((r) => behind.includes(r.name));
     // The replicas of a region dial that region's YSQL load balancer, so one DSN per region serves them all.
     const dsn = ssmParameter(
       parent,

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { renderYugabyteUserData, ssmParameters } from "../planner/awsUserData";
 import { ports } from "../planner/ports";
+import { regionalFrontend } from "../planner/wiring";
 import { awsTags, ec2Instance, endpointNames, networkLoadBalancer, privateAlias, regionSuffix, ssmParameter, tlsParameters } from "./aws.common";
 import { requireTls } from "./controlPlanePki";
 import type { AwsPlatform } from "./platform";
@@ -77,7 +78,10 @@ export function buildYugabyteAws(parent: pulumi.ComponentResource, name: string,
       network,
       role: `ysql${suffix}`,
       port: ports.ysql,
-      targets: plan.nodes.filter((n) => n.region === region).map((n) => ({ name: n.name, ip: n.address })),
+      targets: regionalFrontend(plan.wiring, "ysql", region).backends.map((b) => {
+        const n = plan.nodes.find((x) => x.name === b) as (typeof plan.nodes)[number];
+        return { name: n.name, ip: n.address };
+      }),
       securityGroup: ysqlLbGroup,
       internal: true,
       dependsOn: instances,

@@ -151,6 +151,19 @@ async function runOnce(o: RunOptions): Promise<ProgramRun> {
     const qualified = parentUrn ? `${parentUrn.split("::")[2]}$${type}` : type;
     return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
   };
+  // Resource references in inputs and provider references (`<urn>::<id>`) carry the mock's URNs too: map them.
+  const toEngine = (v: unknown): unknown => {
+    if (typeof v === "string") {
+      const hit = engineUrns.get(v);
+      if (hit) return hit;
+      const at = v.lastIndexOf("::");
+      const ref = at > 0 ? engineUrns.get(v.slice(0, at)) : undefined;
+      return ref ? `${ref}${v.slice(at)}` : v;
+    }
+    if (Array.isArray(v)) return v.map(toEngine);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toEngine(x)]));
+    return v;
+  };
   monitor.registerResource = async (req, cb) => {
     const urn = engineUrn(req.getParent(), req.getType(), req.getName());
     engineUrns.set(monitor.newUrn(req.getParent(), req.getType(), req.getName()), urn);
@@ -167,13 +180,13 @@ async function runOnce(o: RunOptions): Promise<ProgramRun> {
       type: req.getType(),
       name: req.getName(),
       parent: req.getParent() ? engineUrns.get(req.getParent()) ?? req.getParent() : undefined,
-      inputs: plainInputs(wire) as Record<string, unknown>,
-      revealedInputs: plainInputs(revealed(wire)) as Record<string, unknown>,
+      inputs: toEngine(plainInputs(wire)) as Record<string, unknown>,
+      revealedInputs: toEngine(plainInputs(revealed(wire))) as Record<string, unknown>,
       custom: req.getCustom(),
       protect: Boolean(req.getProtect()),
       retainOnDelete: Boolean(req.getRetainondelete?.()),
       dependsOn: req.getDependenciesList().map((u) => engineUrns.get(u) ?? u),
-      provider: req.getProvider() || undefined,
+      provider: (toEngine(req.getProvider()) as string) || undefined,
     });
     return original(req, (err, res) => {
       if (err) errors.push(err instanceof Error ? err : new Error(String(err)));

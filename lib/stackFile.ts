@@ -27,6 +27,11 @@ export interface StackFile {
 
 export const stackFilePath = (stack: string) => join(STACKS_DIR, `Pulumi.${stack}.yaml`);
 
+/** The stack name a file name gives (`Pulumi.<stack>.yaml`), if it follows the pattern. */
+export const stackNameOf = (path: string): string | undefined => basename(path).match(/^Pulumi\.(.+)\.ya?ml$/)?.[1];
+/** The stack name of a file whose name does not say (`--config other.yaml`). */
+export const FALLBACK_STACK = "custom";
+
 const kindOf = (v: unknown): string => (v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a mapping" : `a ${typeof v}`);
 
 /**
@@ -65,6 +70,6 @@ export function readStackFile(path: string, stack?: string): StackFile {
     problems.push(`${path}: config: must be a mapping of keys such as yb-k3s:target (got ${kindOf(config)})`);
   if (problems.length) throw new ConfigError(problems);
 
-  const name = stack ?? (basename(path).match(/^Pulumi\.(.+)\.ya?ml$/)?.[1] ?? "custom");
+  const name = stack ?? stackNameOf(path) ?? FALLBACK_STACK;
   return { stack: name, path, config: config as Record<string, unknown> };
 }

@@ -12,6 +12,7 @@ import type { KineDatabaseEndpoint } from "./kine";
 import { hostPortOf, ports } from "./ports";
 import { TLS_DIRS, k3sDatastoreTlsArgs, planPki, yugabyteTlsMasterFlags, yugabyteTlsTserverFlags, type PkiPlan } from "./tls";
 import { images } from "./versions";
+import { KUBECONFIG, PUBLIC_API_FRONTEND, frontendById, frontendId, linksFrom, type Frontend, type Host, type Link, type Wiring } from "./wiring";
 
 export interface PlanInput {
   readonly project: string;
@@ -130,6 +131,8 @@ export interface ClusterPlan {
    * region's are the stack-wide names (`ysql.<prefix>.internal`, ...); a standby region's carry the region.
    */
   readonly endpointNames?: Readonly<Record<string, { readonly ysql: string; readonly kine: string; readonly k3s: string }>>;
+  /** Who dials whom: every connection of the control plane, as the resources configure it (planner/wiring.ts). */
+  readonly wiring: Wiring;
   /** Encryption in transit on (config `tls.enabled`): every hop below uses TLS and `pki` says which files go where. */
   readonly tls: boolean;
   /** Certificates, their names and every host's TLS files; present exactly when `tls` is true. */
@@ -285,63 +288,136 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
         : nodes[0].address;
   const scheme = t.tls.enabled ? "https" : "http";
   const regionZones = (name: string) => (t.regions.find((r) => r.name === name) as Topology["regions"][number]).zones;
-  /** Members of a role: `count` per control-plane region, spread over that region's zones, indexed across regions. */
-  const members = (count: number) => controlPlaneRegions.flatMap((region) => spread(count, regionZones(region)).map((zone) => ({ region, zone })));
+  /** Slots of a role: `count` per control-plane region, spread over that region's zones, indexed across regions. */
+  const perControlPlaneRegion = (count: number) => controlPlaneRegions.flatMap((region) => spread(count, regionZones(region)).map((zone) => ({ region, zone })));
 
   // Kine replicas and k3s servers: in the primary region, spread over its zones (Kine's writes stay regional).
   // aws: in each control-plane region (primary, plus the standby region if configured), each with its own endpoints.
   // Elsewhere, with region fault tolerance: round robin over the regions, primary first, so a region loss leaves some.
   const roleSlots = (count: number): { region: string; zone: string }[] =>
     t.target === "aws"
-      ? members(count)
+      ? perControlPlaneRegion(count)
       : t.faultTolerance === "region"
         ? Array.from({ length: count }, (_, i) => {
             const r = ordered[i % ordered.length];
             return { region: r.name, zone: r.zones[Math.floor(i / ordered.length) % r.zones.length] };
           })
         : spread(count, regionZones(primaryRegion)).map((zone) => ({ region: primaryRegion, zone }));
-  const kineReplicas: KineReplicaPlan[] = roleSlots(t.kine.replicas).map(({ region, zone }, index) => {
-    const name = `kine-${index}`;
-    const zoneNode = nodes.find((n) => n.zone === zone) ?? nodes[0];
-    const dbHost = t.target === "docker" ? zoneNode.address : endpointNames ? endpointNames[region].ysql : ysqlHost;
+  const kineSlots = roleSlots(t.kine.replicas).map((slot, index) => ({ ...slot, name: `kine-${index}`, index }));
+  const serverSlots = roleSlots(t.k3s.servers).map((slot, index) => ({ ...slot, name: `k3s-${index}`, index }));
+
+  // Who dials whom (planner/wiring.ts): the frontends in front of each role, and every client's connection. Kine's
+  // database endpoint and k3s's --datastore-endpoint below are read from these links, never worked out twice.
+  const frontends: Frontend[] = [];
+  const nodesIn = (region: string) => nodes.filter((n) => n.region === region).map((n) => n.name);
+  if (t.target === "kubernetes") {
+    frontends.push(
+      { id: frontendId("ysql"), role: "ysql", kind: "service", host: ysqlHost, port: ports.ysql, backends: nodes.map((n) => n.name) },
+      { id: frontendId("kine"), role: "kine", kind: "service", host: `${KUBERNETES_NAMES.kineService}.${namespace}.svc.${clusterDomain}`, port: ports.kine, backends: kineSlots.map((k) => k.name) },
+    );
+  }
+  if (endpointNames) {
+    // aws: per control-plane region, its own YSQL load balancer over that region's nodes and Kine load balancer over
+    // that region's replicas: a standby region's control plane never depends on another region.
+    for (const region of controlPlaneRegions) {
+      frontends.push(
+        { id: frontendId("ysql", region), role: "ysql", kind: "load balancer", host: endpointNames[region].ysql, port: ports.ysql, region, backends: nodesIn(region) },
+        {
+          id: frontendId("kine", region),
+          role: "kine",
+          kind: "load balancer",
+          host: endpointNames[region].kine,
+          port: ports.kine,
+          region,
+          backends: kineSlots.filter((k) => k.region === region).map((k) => k.name),
+        },
+      );
+    }
+  }
+  const frontend = (id: string): Frontend => {
+    const f = frontendById({ frontends }, id);
+    if (!f?.host) throw new Error(`wiring: no frontend ${id} with a name`);
+    return f;
+  };
+  const hostOf = (endpoint: string) => endpoint.slice(0, endpoint.lastIndexOf(":"));
+  const kineDatabase: Link[] = kineSlots.map(({ name, region, zone }) => {
+    if (t.target === "docker") {
+      // No load balancer: the zone-local node (the first node for a zone without one).
+      const node = nodes.find((n) => n.zone === zone) ?? nodes[0];
+      return { from: name, endpoint: `${node.address}:${ports.ysql}`, to: node.name };
+    }
+    const f = frontend(frontendId("ysql", endpointNames ? region : undefined));
+    return { from: name, endpoint: `${f.host}:${f.port}`, to: f.id };
+  });
+  const kineReplicas: KineReplicaPlan[] = kineSlots.map(({ name, index, region, zone }) => {
     const address =
       t.target === "docker" ? name : t.target === "kubernetes" ? `${KUBERNETES_NAMES.kineService}.${namespace}.svc.${clusterDomain}` : awsAddress(region, zone, 100 + index);
+    const db = kineDatabase[index];
     return {
       name,
       index,
       region,
       zone,
       address,
-      database: { host: dbHost, port: ports.ysql, database: t.yugabyte.database, user: t.yugabyte.user, sslmode: t.tls.enabled ? "verify-full" : "disable" },
+      database: { host: hostOf(db.endpoint), port: ports.ysql, database: t.yugabyte.database, user: t.yugabyte.user, sslmode: t.tls.enabled ? "verify-full" : "disable" },
     };
   });
-  const kineEndpointOf = (region: string) => `${scheme}://${(endpointNames as Record<string, { kine: string }>)[region].kine}:${ports.kine}`;
-  const kineEndpoints =
-    t.target === "kubernetes"
-      ? [`${scheme}://${KUBERNETES_NAMES.kineService}.${namespace}.svc.${clusterDomain}:${ports.kine}`]
-      : endpointNames
-        ? controlPlaneRegions.map(kineEndpointOf)
-        : kineReplicas.map((k) => `${scheme}://${k.address}:${ports.kine}`);
+  const kineUrl = (host: string) => `${scheme}://${host}:${ports.kine}`;
+  const k3sDatastore: Link[] = serverSlots.flatMap(({ name, region }): Link[] => {
+    if (t.target === "docker") return kineReplicas.map((k) => ({ from: name, endpoint: kineUrl(k.address), to: k.name }));
+    // aws: each server uses its own region's Kine load balancer, so a standby region runs without the primary.
+    const f = frontend(frontendId("kine", endpointNames ? region : undefined));
+    return [{ from: name, endpoint: kineUrl(f.host as string), to: f.id }];
+  });
+  // The etcd endpoints k3s dials, each once, in server order.
+  const kineEndpoints = [...new Set(k3sDatastore.map((l) => l.endpoint))];
 
   const apiAddress =
     dockerConfig ? dockerConfig.bindAddress : t.target === "kubernetes" ? `${KUBERNETES_NAMES.k3sService}.${namespace}.svc.${clusterDomain}` : `k3s.${prefix}.internal`;
   const apiPort = dockerPorts?.k3sApi ?? ports.k3sApi;
   const apiUrl = `https://${apiAddress.includes(":") ? `[${apiAddress}]` : apiAddress}:${apiPort}`;
+  const serversIn = (region: string) => serverSlots.filter((s) => s.region === region).map((s) => s.name);
+  let api: Link;
+  if (t.target === "docker") {
+    // The kubeconfig names server 0's published port (server i publishes k3sApi + i).
+    api = { from: KUBECONFIG, endpoint: apiUrl, to: serverSlots[0].name };
+  } else if (t.target === "kubernetes") {
+    frontends.push({ id: frontendId("k3s-api"), role: "k3s-api", kind: "service", host: apiAddress, port: ports.k3sApi, backends: serverSlots.map((s) => s.name) });
+    api = { from: KUBECONFIG, endpoint: apiUrl, to: frontendId("k3s-api") };
+  } else {
+    const names = endpointNames as Record<string, { k3s: string }>;
+    const [, standby] = controlPlaneRegions;
+    // The stack-wide name: the primary region's load balancer, or with a standby region a failover record over both.
+    for (const region of controlPlaneRegions)
+      frontends.push({
+        id: frontendId("k3s-api", region),
+        role: "k3s-api",
+        kind: "load balancer",
+        host: region !== primaryRegion ? names[region].k3s : standby === undefined ? apiAddress : undefined,
+        port: ports.k3sApi,
+        region,
+        backends: serversIn(region),
+      });
+    if (standby !== undefined)
+      frontends.push({ id: frontendId("k3s-api"), role: "k3s-api", kind: "failover record", host: apiAddress, port: ports.k3sApi, backends: controlPlaneRegions.map((r) => frontendId("k3s-api", r)) });
+    if (t.aws?.publicK3sApi) {
+      // The kubeconfig then names the internet-facing load balancer (AWS assigns its name), over the primary's servers.
+      frontends.push({ id: PUBLIC_API_FRONTEND, role: "k3s-api", kind: "load balancer", port: ports.k3sApi, region: primaryRegion, backends: serversIn(primaryRegion) });
+      api = { from: KUBECONFIG, endpoint: `https://(internet-facing load balancer):${ports.k3sApi}`, to: PUBLIC_API_FRONTEND };
+    } else api = { from: KUBECONFIG, endpoint: apiUrl, to: standby !== undefined ? frontendId("k3s-api") : frontendId("k3s-api", primaryRegion) };
+  }
 
   // Every server answers to the stack-wide API name and to each control-plane region's own name.
   const regionalApiNames = endpointNames ? controlPlaneRegions.map((r) => endpointNames[r].k3s) : [];
-  const servers: K3sServerPlan[] = roleSlots(t.k3s.servers).map(({ region, zone }, index) => {
-    const name = `k3s-${index}`;
+  const servers: K3sServerPlan[] = serverSlots.map(({ name, index, region, zone }) => {
     const address = t.target === "docker" ? name : t.target === "kubernetes" ? name : awsAddress(region, zone, 200 + index);
     // Kubernetes: the service's shorter in-cluster names too (agents commonly use K3S_URL=https://k3s.<ns>.svc:6443).
     const serviceNames =
       t.target === "kubernetes" ? [`${KUBERNETES_NAMES.k3sService}.${namespace}.svc`, `${KUBERNETES_NAMES.k3sService}.${namespace}`, KUBERNETES_NAMES.k3sService] : [];
     const sans = [...new Set([apiAddress, ...regionalApiNames, ...serviceNames, "localhost", "127.0.0.1", name])];
-    // aws: each server uses its own region's Kine endpoint, so a standby region runs without the primary.
-    const datastore = endpointNames ? kineEndpointOf(region) : kineEndpoints.join(",");
     const args = [
       "server",
-      `--datastore-endpoint=${datastore}`,
+      `--datastore-endpoint=${linksFrom(k3sDatastore, name).map((l) => l.endpoint).join(",")}`,
       ...(tls ? k3sDatastoreTlsArgs() : []),
       ...sans.map((s) => `--tls-san=${s}`),
       `--node-name=${name}`,
@@ -350,6 +426,19 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
     ];
     return { name, index, region, zone, address, args, hostApiPort: t.target === "docker" ? hostPortOf(apiPort, index) : undefined };
   });
+
+  const hosts: Host[] = [
+    ...nodes.map((n) => ({ name: n.name, role: "yugabyte" as const, region: n.region, zone: n.zone })),
+    ...(t.target === "aws"
+      ? [
+          ...kineReplicas.map((k) => ({ name: k.name, role: "kine" as const, region: k.region, zone: k.zone })),
+          ...servers.map((s) => ({ name: s.name, role: "k3s" as const, region: s.region, zone: s.zone })),
+        ]
+      : []),
+  ];
+  const members = new Set([...nodes.map((n) => n.name), ...kineReplicas.map((k) => k.name), ...servers.map((s) => s.name), KUBECONFIG]);
+  for (const f of frontends) if (members.has(f.id)) throw new Error(`wiring: frontend id '${f.id}' is also a member's name`);
+  const wiring: Wiring = { frontends, kineDatabase, k3sDatastore, api, hosts };
 
   const pki = tls
     ? planPki({
@@ -402,6 +491,7 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
     k3s: { image: images.k3s(t.k3s.version), version: t.k3s.version, servers, apiAddress, apiUrl },
     controlPlaneRegions,
     endpointNames,
+    wiring,
     tls,
     pki,
     protectData: t.protectData ?? t.target !== "docker",

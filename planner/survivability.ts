@@ -9,13 +9,19 @@
  *   spread by the cluster balancer: evenly over regions then zones with `region` fault tolerance, evenly over zones with
  *   `zone`, and with no guarantee at all with `none`. The tablet verdict is the WORST CASE over every placement those
  *   rules allow (an adversary puts as many replicas as it may on the lost nodes).
- * - A Kine replica serves while it is outside the failed domain and its database endpoint is reachable: a node address
- *   (docker: the zone-local node) is reachable while that node is up; a service / load-balancer name is reachable while
- *   the database has quorum.
- * - A k3s server serves while it is outside the failed domain and some Kine replica serves. The operator's endpoint is
- *   the kubeconfig URL: on docker it is server 0's published port, so a loss of server 0 keeps the control plane but
- *   moves the endpoint (verdict `degraded`); elsewhere it is a service / load-balancer name in front of all servers.
- * - A `node` failure is the loss of one YugabyteDB node; Kine and k3s run beside the nodes, not on them.
+ * Who dials whom is the plan's wiring (planner/wiring.ts), the same links the resources are configured with:
+ * - A Kine replica serves while it is outside the failed domain, the database has quorum and its database link reaches
+ *   a node that is up: a node it dials directly (docker: the zone-local node), or any node behind the service / load
+ *   balancer it dials (aws: its own region's YSQL load balancer, over that region's nodes).
+ * - A k3s server serves while it is outside the failed domain and one of its datastore links reaches a serving Kine
+ *   replica (aws: its own region's Kine load balancer; docker: every replica; kubernetes: the Kine Service).
+ * - The operator's endpoint is the kubeconfig link: while it reaches a serving server the endpoint is `unchanged`; when
+ *   it reaches none but other servers serve, the control plane keeps running and the endpoint `moved` (verdict
+ *   `degraded`: docker, where the kubeconfig names server 0's published port; aws, an internet-facing API load balancer
+ *   over the primary region's servers).
+ * - A `node` failure is the loss of one host: a YugabyteDB node and, on aws where each runs on an instance of its own,
+ *   a Kine replica or a k3s server. Elsewhere Kine and k3s run beside the nodes (one Docker host, Kubernetes pods) and
+ *   are only lost with their zone or region.
  *
  * Scenarios: the loss of each node, zone and region, and — when RF tolerates f > 1 failures — of every combination of
  * up to f of them. Nodes (zones, regions) that play no special role and sit in the same place are interchangeable in
@@ -23,6 +29,7 @@
  */
 import type { FaultTolerance } from "../config/schema";
 import type { ClusterPlan, NodePlan } from "./plan";
+import { linksFrom, reach } from "./wiring";
 
 export type FailureKind = "node" | "zone" | "region";
 export const FAILURE_KINDS: readonly FailureKind[] = ["node", "zone", "region"];
@@ -53,8 +60,20 @@ export interface Scenario {
   };
   readonly kineReplicasLeft: number;
   readonly k3sServersLeft: number;
+  /** The Kine replicas and k3s servers still serving, by name. */
+  readonly kineServing: readonly string[];
+  readonly k3sServing: readonly string[];
+  /** The Kine replicas and k3s servers not serving, and why: lost with the domain, or what they depend on is gone. */
+  readonly stopped: readonly Stopped[];
+  /** With `apiEndpoint: moved`: where the control plane still answers. */
+  readonly apiNote?: string;
   /** The kubeconfig's API endpoint: still answering, moved to another server's address, or gone. */
   readonly apiEndpoint: "unchanged" | "moved" | "lost";
+}
+
+export interface Stopped {
+  readonly name: string;
+  readonly why: "lost" | "no database" | "no Kine";
 }
 
 export interface FaultToleranceReport {
@@ -184,6 +203,8 @@ interface Domain {
   readonly kind: FailureKind;
   readonly name: string;
   readonly nodes: readonly NodePlan[];
+  /** Kine replicas and k3s servers lost with it (a node domain that is a Kine or k3s host). */
+  readonly roleHosts?: readonly string[];
   /** Interchangeability class; undefined = plays a special role, always kept. */
   readonly cls?: string;
 }
@@ -229,23 +250,34 @@ export function analyzeFaultTolerance(plan: ClusterPlan, options: AnalyzeOptions
   const tolerates = Math.floor((rf - 1) / 2);
   const masters = masterNodes(plan);
   const masterNames = new Set(masters.map((m) => m.name));
-  const nodeByAddress = new Map(plan.nodes.map((n) => [n.address, n]));
-  const kineHosts = new Set(plan.kine.replicas.map((k) => nodeByAddress.get(k.database.host)?.name).filter((x): x is string => !!x));
+  const w = plan.wiring;
+  const nodeNames = new Set(plan.nodes.map((n) => n.name));
+  /** Per Kine replica, the YugabyteDB nodes its database link reaches; per k3s server, the Kine replicas. */
+  const kineDb = new Map(plan.kine.replicas.map((k) => [k.name, linksFrom(w.kineDatabase, k.name).flatMap((l) => reach(w, l.to))]));
+  const k3sKine = new Map(plan.k3s.servers.map((s) => [s.name, linksFrom(w.k3sDatastore, s.name).flatMap((l) => reach(w, l.to))]));
+  // Nodes a Kine replica dials directly play a special role (their loss takes that replica's database away).
+  const kineHosts = new Set(w.kineDatabase.filter((l) => nodeNames.has(l.to)).map((l) => l.to));
 
-  // The operator's endpoint: on docker the kubeconfig URL is one server's published port; elsewhere a name in front of all.
-  const apiPort = Number(new URL(plan.k3s.apiUrl).port || 443);
-  const endpointServer = plan.k3s.servers.find((s) => s.hostApiPort !== undefined && s.hostApiPort === apiPort);
+  // The operator's endpoint: the servers the kubeconfig link reaches.
+  const apiServers = reach(w, w.api.to);
+  /** The server the kubeconfig names directly (docker: server 0's published port), if it names one. */
+  const endpointServer = plan.k3s.servers.find((s) => s.name === w.api.to);
   /** Host part of the kubeconfig URL (IPv6 keeps its brackets). */
   const hostOf = new URL(plan.k3s.apiUrl).hostname;
 
-  const zoneNames = [...new Set(plan.nodes.map((n) => n.zone))];
   const special = (nodes: readonly NodePlan[]) => nodes.some((n) => masterNames.has(n.name) || kineHosts.has(n.name) || n.index === 0);
   const roleIn = (zone: string) => plan.kine.replicas.some((k) => k.zone === zone) || plan.k3s.servers.some((s) => s.zone === zone);
+  // Every zone with a YugabyteDB node, a Kine replica or a k3s server (a zone outside `databaseZones` may hold only the latter).
+  const zoneNames = plan.regions.flatMap((r) => r.zones).filter((z) => plan.nodes.some((n) => n.zone === z) || roleIn(z));
   const domains: Record<FailureKind, Domain[]> = {
-    node: plan.nodes.map((n) => ({ kind: "node", name: n.name, nodes: [n], cls: special([n]) ? undefined : `${n.region}/${n.zone}` })),
+    node: w.hosts.map((h): Domain => {
+      const n = plan.nodes.find((x) => x.name === h.name);
+      if (h.role === "yugabyte" && n) return { kind: "node", name: n.name, nodes: [n], cls: special([n]) ? undefined : `${n.region}/${n.zone}` };
+      return { kind: "node", name: h.name, nodes: [], roleHosts: [h.name] };
+    }),
     zone: zoneNames.map((z) => {
       const nodes = plan.nodes.filter((n) => n.zone === z);
-      return { kind: "zone", name: z, nodes, cls: special(nodes) || roleIn(z) ? undefined : `${nodes[0].region}/${nodes.length}` };
+      return { kind: "zone", name: z, nodes, cls: special(nodes) || roleIn(z) || nodes.length === 0 ? undefined : `${nodes[0].region}/${nodes.length}` };
     }),
     region: plan.regions.map((r) => ({ kind: "region", name: r.name, nodes: plan.nodes.filter((n) => n.region === r.name), cls: undefined })),
   };
@@ -256,7 +288,8 @@ export function analyzeFaultTolerance(plan: ClusterPlan, options: AnalyzeOptions
     const lostNodes = new Set(lost.flatMap((d) => d.nodes.map((n) => n.name)));
     const lostZones = new Set(kind === "zone" ? lost.map((d) => d.name) : []);
     const lostRegions = new Set(kind === "region" ? lost.map((d) => d.name) : []);
-    const roleHit = (x: { zone: string; region: string }) => lostZones.has(x.zone) || lostRegions.has(x.region);
+    const lostHosts = new Set(lost.flatMap((d) => d.roleHosts ?? []));
+    const roleHit = (x: { name: string; zone: string; region: string }) => lostZones.has(x.zone) || lostRegions.has(x.region) || lostHosts.has(x.name);
 
     const mastersLost = masters.filter((m) => lostNodes.has(m.name)).length;
     const masterQuorum = masters.length - mastersLost >= Math.floor(masters.length / 2) + 1;
@@ -265,19 +298,17 @@ export function analyzeFaultTolerance(plan: ClusterPlan, options: AnalyzeOptions
     const quorum = masterQuorum && tabletQuorum;
 
     const kineUp = plan.kine.replicas.filter((k) => !roleHit(k));
-    const kineServing = kineUp.filter((k) => {
-      const node = nodeByAddress.get(k.database.host);
-      return quorum && (node === undefined || !lostNodes.has(node.name));
-    });
+    const kineServing = quorum ? kineUp.filter((k) => (kineDb.get(k.name) ?? []).some((n) => !lostNodes.has(n))) : [];
     const datastoreSurvives = quorum && kineServing.length > 0;
+    const kineServingNames = new Set(kineServing.map((k) => k.name));
     const k3sUp = plan.k3s.servers.filter((s) => !roleHit(s));
-    const k3sServing = datastoreSurvives ? k3sUp : [];
+    const k3sServing = k3sUp.filter((s) => (k3sKine.get(s.name) ?? []).some((k) => kineServingNames.has(k)));
     const survivesCp = k3sServing.length > 0;
     const apiEndpoint: Scenario["apiEndpoint"] = !survivesCp
       ? "lost"
-      : endpointServer && !k3sServing.includes(endpointServer)
-        ? "moved"
-        : "unchanged";
+      : k3sServing.some((s) => apiServers.includes(s.name))
+        ? "unchanged"
+        : "moved";
     const verdict: Verdict = !survivesCp ? "fails" : apiEndpoint === "moved" ? "degraded" : "survives";
 
     const reasons: string[] = [];
@@ -287,21 +318,34 @@ export function analyzeFaultTolerance(plan: ClusterPlan, options: AnalyzeOptions
       reasons.push(
         kineUp.length === 0
           ? "no Kine replica left outside the failed domain"
-          : `no Kine replica left with a reachable database (${kineUp.map((k) => `${k.name} -> ${k.database.host}`).join(", ")} down)`,
+          : `no Kine replica left with a reachable database (${kineUp.map((k) => `${k.name} -> ${(kineDb.get(k.name) ?? []).join(",")}`).join("; ")} down)`,
       );
     } else if (!quorum) reasons.push("so Kine has no database");
     if (datastoreSurvives && k3sUp.length === 0) reasons.push("no k3s server left outside the failed domain");
+    else if (datastoreSurvives && k3sServing.length === 0)
+      reasons.push(`no k3s server left whose Kine serves (${k3sUp.map((s) => `${s.name} -> ${(k3sKine.get(s.name) ?? []).join(",")}`).join("; ")})`);
     const db = `masters ${masters.length - mastersLost}/${masters.length}, tablets >= ${rf - tabletReplicasLost}/${rf}`;
+    const stopped: Stopped[] = [
+      ...plan.kine.replicas.filter((k) => !kineServingNames.has(k.name)).map((k): Stopped => ({ name: k.name, why: roleHit(k) ? "lost" : "no database" })),
+      ...plan.k3s.servers.filter((s) => !k3sServing.includes(s)).map((s): Stopped => ({ name: s.name, why: roleHit(s) ? "lost" : "no Kine" })),
+    ];
+    let apiNote: string | undefined;
+    if (apiEndpoint === "moved") {
+      const alt = k3sServing.find((s) => s.hostApiPort !== undefined);
+      apiNote = `the kubeconfig endpoint ${w.api.endpoint} (${apiServers.join(",")}) is down: the control plane keeps running${
+        alt?.hostApiPort
+          ? ` and answers on ${alt.name}'s https://${hostOf}:${alt.hostApiPort} — point the kubeconfig there`
+          : plan.target !== "docker"
+            ? ` and answers on ${plan.k3s.apiUrl}`
+            : ""
+      }`;
+    }
     let reason: string;
     if (verdict === "fails") reason = reasons.join("; ");
     else {
       reason = `${db}; Kine ${kineServing.map((k) => k.name).join(",")}; k3s ${k3sServing.map((s) => s.name).join(",")}`;
-      if (apiEndpoint === "moved" && endpointServer) {
-        const alt = k3sServing.find((s) => s.hostApiPort !== undefined);
-        reason += `; the kubeconfig endpoint ${plan.k3s.apiUrl} (${endpointServer.name}) is down: the control plane keeps running${
-          alt?.hostApiPort ? ` and answers on ${alt.name}'s https://${hostOf}:${alt.hostApiPort} — point the kubeconfig there` : ""
-        }`;
-      } else if (!endpointServer && plan.target !== "docker") reason += `; API ${plan.k3s.apiAddress} answers through a surviving server`;
+      if (apiNote) reason += `; ${apiNote}`;
+      else if (!endpointServer && plan.target !== "docker") reason += `; API ${plan.k3s.apiAddress} answers through a surviving server`;
     }
     return {
       kind,
@@ -315,7 +359,11 @@ export function analyzeFaultTolerance(plan: ClusterPlan, options: AnalyzeOptions
       database: { replicationFactor: rf, mastersLost, masterQuorum, tabletReplicasLost, tabletQuorum, quorum },
       kineReplicasLeft: kineServing.length,
       k3sServersLeft: k3sServing.length,
+      kineServing: kineServing.map((k) => k.name),
+      k3sServing: k3sServing.map((s) => s.name),
+      stopped,
       apiEndpoint,
+      ...(apiNote ? { apiNote } : {}),
     };
   };
 

@@ -33,6 +33,22 @@ const prop = (cfg: PolicyPackConfigFile, policy: string, key: string): unknown =
   return typeof v === "object" && v !== null ? v[key] : undefined;
 };
 
+/** The policy config file a stack name picks (it may not exist: an ephemeral stack). */
+export const policyConfigPath = (stack: string, configDir: string = CONFIG_DIR): string => join(configDir, `${stack}.json`);
+
+/** A stack's policy config file (`<configDir>/<stack>.json`), or undefined when the stack has none. */
+export function readStackPolicyConfig(stack: string, configDir: string = CONFIG_DIR): PolicyPackConfigFile | undefined {
+  try {
+    return readPolicyConfig(policyConfigPath(stack, configDir));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    return undefined;
+  }
+}
+
+/** The stack's data policy: its config says it holds real data (`holdsRealData: true`, in agreement across policies). */
+export const holdsRealData = (cfg: PolicyPackConfigFile, file = "policy config"): boolean => holdsRealDataOf(cfg, file);
+
 /**
  * `holdsRealData` is a property of every policy that reads it (CrossGuard hands each policy only its own section), so a
  * file states it once per such policy; the values must agree, or the file is rejected.
@@ -49,12 +65,7 @@ function holdsRealDataOf(cfg: PolicyPackConfigFile, file: string): boolean {
  * the policies that read them. A stack without a file (an ephemeral one) gets mandatory and no extra requirements.
  */
 export function policyContextFor(stack: string, target: Target, configDir: string = CONFIG_DIR): PolicyContext {
-  let cfg: PolicyPackConfigFile = {};
-  try {
-    cfg = readPolicyConfig(join(configDir, `${stack}.json`));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-  }
+  const cfg = readStackPolicyConfig(stack, configDir) ?? {};
   const all = levelOf(cfg.all);
   const enforcement: Enforcement = all === "advisory" ? "advisory" : "mandatory";
   const ft = prop(cfg, "yb-placement", "faultTolerance");

@@ -37,7 +37,8 @@ describe("README topology diagrams", () => {
     expect(section).toMatch(/### `dev` \(kubernetes\).*survives a zone/);
     expect(section).toMatch(/### `staging` \(aws\).*survives a zone/);
     expect(section).toMatch(/### `prod` \(aws\).*survives a region/);
-    expect(section).toMatch(/subgraph R_us_west_2\["region us-west-2"\]/);
-    expect(section).toMatch(/api --> k3s_0\n  api --> k3s_1/);
+    expect(section).toMatch(/kubeconfig --> k3s_api\n/);
+    expect(section).toMatch(/k3s_api -\.-> k3s_0\n  k3s_api -\.-> k3s_1/);
+    expect(section).toMatch(/subgraph R_us_west_2\["region us-west-2 \(standby\)"\]/);
   });
 });

@@ -155,19 +155,93 @@ describe("plan CLI on a valid config", () => {
     expect(j.outputs.faultTolerance.datastoreSurvives.zone).toBe(true);
   }, 60_000);
 
-  it("exits 3 on a mandatory policy violation and lists it in the JSON", () => {
+  it("exits 3 on a mandatory policy violation, lists it in the JSON and says it on stderr", () => {
     // An unknown stack gets mandatory enforcement; one k3s server violates control-plane-ha outside `local`.
-    const r = plan("--config", stackFile(localConfig(), "ephemeral"), "--format", "json");
+    const file = stackFile(localConfig(), "ephemeral");
+    const r = plan("--config", file, "--format", "json");
     expect(r.code, r.stderr).toBe(3);
     const j = JSON.parse(r.stdout);
     expect(j.policies).toContainEqual(expect.objectContaining({ policy: "control-plane-ha", level: "mandatory" }));
-  }, 60_000);
+    const violations = r.stderr.split("\n").filter((l) => l.startsWith("plan: policy violation "));
+    expect(violations).toHaveLength(j.policies.filter((p: { level: string }) => p.level === "mandatory").length);
+    expect(violations).toContainEqual(expect.stringMatching(/^plan: policy violation \[mandatory\] control-plane-ha: the stack runs 1 k3s server/));
+    for (const format of ["text", "mermaid"]) {
+      const t = plan("--config", file, "--format", format);
+      expect(t.code).toBe(3);
+      expect(t.stderr).toMatch(/^plan: policy violation \[mandatory\] control-plane-ha: /m);
+    }
+  }, 90_000);
+
+  it("--config says which stack name and policy config it derived, on stderr", () => {
+    const named = plan("--config", stackFile(localConfig(), "local"), "--format", "sql");
+    expect(named.code, named.stderr).toBe(0);
+    expect(named.stderr).toMatch(/^plan: --config \S+Pulumi\.local\.yaml: stack 'local' \(from the file name Pulumi\.local\.yaml\); policy config policies\/config\/local\.json\n$/);
+    const other = join(dir, "mine.yaml");
+    writeFileSync(other, stringify({ config: Object.fromEntries(Object.entries(localConfig()).map(([k, v]) => [`yb-k3s:${k}`, v])) }));
+    const custom = plan("--config", other, "--format", "json");
+    expect(custom.code).toBe(3);
+    expect(JSON.parse(custom.stdout).stack).toBe("custom");
+    expect(custom.stderr).toMatch(
+      /^plan: --config \S+mine\.yaml: stack 'custom' \(the file name is not Pulumi\.<stack>\.yaml, so 'custom'\); no policy config \(policies\/config\/custom\.json does not exist\): every policy mandatory/,
+    );
+    // --stack NAME derives nothing: stderr stays empty.
+    expect(plan("--stack", "local", "--format", "sql").stderr).toBe("");
+  }, 90_000);
 
   it("text prints the scenario table; a docker HA stack reports the moved endpoint", () => {
     const r = plan("--config", stackFile({ ...localConfig(), k3s: { servers: 3 } }), "--format", "text");
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/lose\s+what\s+verdict\s+masters\s+tablets\s+kine\s+k3s\s+api\s+reason/);
-    expect(r.stdout).toMatch(/zone\s+zone-a\s+degraded\s.*moved.*https:\/\/127\.0\.0\.1:6444/);
+    expect(r.stdout).toMatch(/lose\s+what\s+verdict\s+masters\s+tablets\s+kine\s+k3s\s+api\s+reason \/ down/);
+    // The last column continues on lines of its own: the endpoint note may wrap.
+    expect(r.stdout).toMatch(/zone\s+zone-a\s+degraded\s.*moved\s+down: kine-0, k3s-0; the kubeconfig\s+endpoint https:\/\/127\.0\.0\.1:6443 \(k3s-0\)[\s\S]*?https:\/\/127\.0\.0\.1:6444/);
     expect(r.stdout).toMatch(/Control plane survives the loss of one: node yes, zone yes, region no/);
+  }, 60_000);
+});
+
+describe("plan CLI usage errors", () => {
+  it("--dialect without --format sql is a usage error, not ignored", () => {
+    for (const args of [["--dialect", "postgres"], ["--format", "json", "--dialect", "postgres"], ["--format", "mermaid", "--dialect", "yugabytedb"]]) {
+      const r = plan("--stack", "local", ...args);
+      expect(r.code).toBe(64);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/^--dialect only applies to --format sql \(the schema DDL\); --format (text|json|mermaid) has no dialect\nusage: /);
+    }
+    expect(plan("--stack", "local", "--format", "sql", "--dialect", "postgres").code).toBe(0);
+  }, 60_000);
+});
+
+describe("plan --format text for every shipped stack", () => {
+  const texts = new Map<string, ReturnType<typeof plan>>();
+  const text = (stack: string) => {
+    if (!texts.has(stack)) texts.set(stack, plan("--stack", stack, "--format", "text"));
+    return texts.get(stack) as ReturnType<typeof plan>;
+  };
+
+  it.each(["local", "dev", "staging", "prod"])("%s: every line fits 120 columns; the legend explains the symbols", (stack) => {
+    const r = text(stack);
+    expect(r.code, r.stderr).toBe(0);
+    const long = r.stdout.split("\n").filter((l) => [...l].length > 120);
+    expect(long).toEqual([]);
+    expect(r.stdout).toMatch(/^Legend:$/m);
+    expect(r.stdout).toMatch(/^ {2}masters ok\|LOST \(-n\): /m);
+    expect(r.stdout).toMatch(/^ {2}tablets ok\|LOST \(-n\/RF\): /m);
+    expect(r.stdout).toMatch(/^ {2}region \(primary\): .*\(standby\): /m);
+    expect(r.stdout).toMatch(/^Who dials whom:$/m);
+  }, 120_000);
+
+  it("prod marks the standby region, and its node rows include every Kine and k3s host", () => {
+    const out = text("prod").stdout;
+    expect(out).toMatch(/standby control-plane region us-west-2/);
+    expect(out).toMatch(/^us-west-2 \(standby\)\s+us-west-2a\s/m);
+    expect(out).toMatch(/^us-east-1 \(primary\)\s+us-east-1a\s/m);
+    expect(out).toMatch(/^eu-west-1\s+eu-west-1a\s/m);
+    for (const host of ["kine-0", "kine-3", "k3s-0", "k3s-3"]) expect(out).toMatch(new RegExp(`^  node\\s+${host}\\s+survives\\s.*down: ${host}$`, "m"));
+    expect(out).toMatch(/^  region\s+us-east-1\s+survives\s.*down: kine-0, kine-1, k3s-0, k3s-1$/m);
+  }, 120_000);
+
+  it("local has no standby region and keeps node rows to YugabyteDB nodes", () => {
+    const out = text("local").stdout;
+    expect(out).not.toMatch(/\(standby\)\s/);
+    expect(out).not.toMatch(/^  node\s+(kine|k3s)-/m);
   }, 60_000);
 });
