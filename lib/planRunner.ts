@@ -20,7 +20,13 @@ export interface RecordedResource {
   readonly custom: boolean;
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
+  /** Every resource this one waits for (explicit `dependsOn` and the resources its inputs come from). */
   readonly dependsOn: readonly string[];
+  /** Per input property: the resources its value comes from (what the engine replaces dependents by). */
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  readonly deleteBeforeReplace: boolean;
+  readonly replaceOnChanges: readonly string[];
+  readonly ignoreChanges: readonly string[];
   readonly provider?: string;
 }
 
@@ -136,6 +142,8 @@ async function runOnce(o: RunOptions): Promise<ProgramRun> {
   type Req = {
     getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getProtect(): boolean;
     getRetainondelete?(): boolean; getDependenciesList(): string[]; getProvider(): string; getObject(): { toJavaScript(): unknown };
+    getDeletebeforereplace(): boolean; getReplaceonchangesList(): string[]; getIgnorechangesList(): string[];
+    getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
   };
   const monitor = settings.getMonitor() as {
     newUrn(parent: string, type: string, name: string): string;
@@ -152,6 +160,10 @@ async function runOnce(o: RunOptions): Promise<ProgramRun> {
     }
     urns.add(urn);
     const wire = req.getObject().toJavaScript();
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => {
+      propertyDependencies[key] = deps.getUrnsList();
+    });
     resources.push({
       urn,
       type: req.getType(),
@@ -163,6 +175,10 @@ async function runOnce(o: RunOptions): Promise<ProgramRun> {
       protect: Boolean(req.getProtect()),
       retainOnDelete: Boolean(req.getRetainondelete?.()),
       dependsOn: req.getDependenciesList(),
+      propertyDependencies,
+      deleteBeforeReplace: Boolean(req.getDeletebeforereplace()),
+      replaceOnChanges: req.getReplaceonchangesList(),
+      ignoreChanges: req.getIgnorechangesList(),
       provider: req.getProvider() || undefined,
     });
     return original(req, (err, res) => {
