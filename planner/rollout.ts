@@ -230,6 +230,37 @@ exit 0
 export interface RejoinGateOptions extends YbAdminOptions {
   /** CA file for the master UI when it serves https (curl tries http first). */
   readonly caFile?: string;
+  /**
+   * kubernetes: first wait until this StatefulSet (in the pod's namespace, `POD_NAMESPACE`) has really rolled out —
+   * observedGeneration caught up with generation, every replica updated and ready, currentRevision = updateRevision —
+   * read from the API server with the pod's service account. Independent of the provider's own await.
+   */
+  readonly statefulSet?: string;
+}
+
+/** The read-only check a gate runs on a StatefulSet object (JSON on stdin); exit 0 once its rollout is complete. */
+const STATEFULSET_ROLLED_OUT = `import json, sys
+s = json.load(sys.stdin)
+st, want = s.get("status", {}), s["spec"].get("replicas", 1)
+done = (
+    st.get("observedGeneration", 0) >= s["metadata"]["generation"]
+    and st.get("replicas", 0) == want
+    and st.get("updatedReplicas", 0) == want
+    and st.get("readyReplicas", 0) == want
+    and st.get("currentRevision") == st.get("updateRevision")
+)
+sys.exit(0 if done else 1)`;
+
+function statefulSetWait(name: string): string {
+  return `# The StatefulSet's own rollout first (the provider's await may report success before the controller starts).
+SA=/var/run/secrets/kubernetes.io/serviceaccount
+STS_URL="https://kubernetes.default.svc/apis/apps/v1/namespaces/\${POD_NAMESPACE:?}/statefulsets/${name}"
+until curl -fsS --max-time 10 --cacert "$SA/ca.crt" -H "Authorization: Bearer $(cat "$SA/token")" "$STS_URL" | python3 -c ${q(STATEFULSET_ROLLED_OUT)}; do
+  [ "$SECONDS" -lt "$end" ] || fail "StatefulSet ${name} has not rolled out after ${ROLLOUT_TIMING.rejoinSeconds}s"
+  sleep 5
+done
+log "StatefulSet ${name} rolled out"
+`;
 }
 
 /**
@@ -246,7 +277,7 @@ CA=${q(plan.tls && o.caFile ? o.caFile : "")}
 RF=${plan.replicationFactor}
 end=$((SECONDS + ${ROLLOUT_TIMING.rejoinSeconds}))
 fail() { log "$*"; exit 1; }
-# Number of under-replicated tablets as the master leader reports it ("unknown" while no master answers).
+${o.statefulSet ? statefulSetWait(o.statefulSet) : ""}# Number of under-replicated tablets as the master leader reports it ("unknown" while no master answers).
 under_replicated() {
   local h scheme out n
   for h in $MASTER_UI; do
@@ -306,6 +337,14 @@ export interface NodeLauncherOptions {
   readonly address: string;
   /** A 0600 file to export before yugabyted starts (TLS: YSQL_PASSWORD). */
   readonly envFile?: string;
+}
+
+/**
+ * kubernetes: lines for the top of a pod's launcher that let leaders come back once the pod's node is ALIVE again
+ * (the undrain script, written to /tmp and run in the background; the pod's preStop hook runs the drain).
+ */
+export function renderUndrainInBackground(plan: ClusterPlan, o: YbAdminOptions = {}): string[] {
+  return ["cat > /tmp/yb-k3s-undrain.sh <<'YB_K3S_UNDRAIN'", ...renderUndrainScript(plan, o).trimEnd().split("\n"), "YB_K3S_UNDRAIN", "/bin/bash /tmp/yb-k3s-undrain.sh &"];
 }
 
 /**
