@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { renderYugabyteUserData, ssmParameters } from "../planner/awsUserData";
 import { ports } from "../planner/ports";
-import { awsTags, ec2Instance, endpointNames, networkLoadBalancer, privateAlias, regionSuffix, ssmParameter, tlsParameters } from "./aws.common";
+import { awsTags, ec2Instance, endpointNames, networkLoadBalancer, privateAlias, regionSuffix, rolloutGate, ssmParameter, tlsParameters } from "./aws.common";
+import { ROLLOUT_TIMING } from "../planner/rollout";
 import { requireTls } from "./controlPlanePki";
 import type { AwsPlatform } from "./platform";
 import type { YugabyteClusterArgs, YugabyteClusterBuild } from "./yugabyteCluster";
@@ -26,7 +27,11 @@ export function buildYugabyteAws(parent: pulumi.ComponentResource, name: string,
   const tls = requireTls("YugabyteCluster", plan, args.tls);
   const bootstrapTls = tls ? tlsParameters(parent, p, plan, tls, "bootstrap", p.ssmRegion) : [];
 
+  // Rolling changes, one node at a time (planner/rollout.ts): node i+1 depends on node i's gate, which succeeds once
+  // node i is ALIVE again, out of the leader blacklist and nothing is under-replicated. A replacement stops the old
+  // instance first (its yugabyted unit drains leaders on stop) and keeps the data volume: only the attachment moves.
   const instances: aws.ec2.Instance[] = [];
+  let previous: pulumi.Resource[] = [];
   for (const node of plan.nodes) {
     const network = p.regions[node.region];
     const o = { parent, provider: network.provider };
@@ -59,11 +64,17 @@ export function buildYugabyteAws(parent: pulumi.ComponentResource, name: string,
       dependsOn: [
         ...(node.index === 0 ? [...params, ...bootstrapTls] : tls ? [params[0]] : []),
         ...(tls ? tlsParameters(parent, p, plan, tls, node.name, p.ssmRegion) : []),
+        ...previous,
       ],
-      ignoreUserDataChanges: true,
     });
-    new aws.ec2.VolumeAttachment(`${node.name}-data-attachment`, { deviceName: "/dev/sdf", volumeId: volume.id, instanceId: instance.id, stopInstanceBeforeDetaching: true }, o);
+    const attachment = new aws.ec2.VolumeAttachment(
+      `${node.name}-data-attachment`,
+      { deviceName: "/dev/sdf", volumeId: volume.id, instanceId: instance.id, stopInstanceBeforeDetaching: true },
+      o,
+    );
     instances.push(instance);
+    const gate = rolloutGate(parent, node.name, plan, network, instance, ROLLOUT_TIMING.rejoinSeconds);
+    previous = [attachment, gate];
   }
 
   // One internal YSQL NLB per control-plane region, over that region's nodes: Kine there never depends on another region.
@@ -87,8 +98,9 @@ export function buildYugabyteAws(parent: pulumi.ComponentResource, name: string,
 
   const first = plan.nodes[0];
   return {
-    // Node 0 runs the bootstrap on the host; Kine gates itself on the schema (it polls for it before every start).
-    bootstrap: instances[0],
+    // Node 0 runs the bootstrap on the host; Kine gates itself on the schema (it polls for it before every start). Kine
+    // waits for the last node's rollout gate, so a rollout changes databases first, then Kine, then k3s.
+    bootstrap: previous[previous.length - 1],
     ready: pulumi.output(true),
     ysqlEndpoint: pulumi.output(`${plan.yugabyte.ysqlHost}:${ports.ysql}`),
     operatorYsqlEndpoint: pulumi.output(`(private: ${plan.yugabyte.ysqlHost}:${ports.ysql} from inside the VPC; see the access hints for SSM port forwarding)`),

@@ -190,6 +190,8 @@ export function renderDrainScript(plan: ClusterPlan, o: YbAdminOptions = {}): st
   return `${prelude(plan, "move tablet leaders and the master leadership away before this node stops", o)}
 SELF="\${1:-$(hostname -f)}:${ports.tserverRpc}"
 SELF_MASTER="\${SELF%:*}:${ports.masterRpc}"
+# Nothing to move when the tablet server is not running any more (it crashed, or this is a second stop).
+if ! timeout 3 bash -c "</dev/tcp/\${SELF%:*}/${ports.tserverRpc}" 2>/dev/null; then log "$SELF is not running"; exit 0; fi
 others=$(yb_admin list_all_tablet_servers 2>/dev/null | awk -v s="$SELF" '$2 != s && / ALIVE/' | wc -l)
 if [ "\${others:-0}" -eq 0 ]; then log "no other tablet server is alive: no leader can move"; exit 0; fi
 if ! yb_admin change_leader_blacklist ADD "$SELF" >/dev/null 2>&1; then log "could not add $SELF to the leader blacklist"; exit 0; fi
