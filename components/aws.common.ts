@@ -212,18 +212,28 @@ export function ec2Instance(parent: pulumi.Resource, name: string, a: InstanceAr
  * instance (`replaceOnChanges: targets`), so every replacement waits again. The operator needs ssm:CreateAssociation
  * and ssm:DescribeAssociation (no ssm:SendCommand, no network path to the host).
  */
-export function rolloutGate(parent: pulumi.Resource, name: string, plan: ClusterPlan, network: AwsRegionNetwork, instance: aws.ec2.Instance, timeoutSeconds: number): aws.ssm.Association {
+export function rolloutGate(
+  parent: pulumi.Resource,
+  name: string,
+  plan: ClusterPlan,
+  network: AwsRegionNetwork,
+  instance: aws.ec2.Instance,
+  timeoutSeconds: number,
+  o: { readonly commands?: string; readonly step?: string; readonly dependsOn?: pulumi.Resource[] } = {},
+): aws.ssm.Association {
+  const step = o.step ?? "rollout-gate";
   return new aws.ssm.Association(
-    `${name}-rollout-gate`,
+    `${name}-${step}`,
     {
       name: "AWS-RunShellScript",
-      associationName: `${plan.prefix}-${name}-rollout-gate`,
+      associationName: `${plan.prefix}-${name}-${step}`,
       targets: [{ key: "InstanceIds", values: [instance.id] }],
-      parameters: { commands: ROLLOUT_GATE_COMMAND, executionTimeout: String(timeoutSeconds) },
+      parameters: { commands: o.commands ?? ROLLOUT_GATE_COMMAND, executionTimeout: String(timeoutSeconds) },
       waitForSuccessTimeoutSeconds: timeoutSeconds + 300,
-      tags: awsTags(plan, "rollout-gate", `${name}-rollout-gate`),
+      tags: awsTags(plan, step, `${name}-${step}`),
     },
-    { parent, provider: network.provider, dependsOn: [instance], replaceOnChanges: ["targets"], deleteBeforeReplace: true },
+    // A new command (scale-in: a new node list) is a new association too, so it runs again and is waited on again.
+    { parent, provider: network.provider, dependsOn: [instance, ...(o.dependsOn ?? [])], replaceOnChanges: ["targets", "parameters"], deleteBeforeReplace: true },
   );
 }
 

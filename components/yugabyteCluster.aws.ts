@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { renderYugabyteUserData, ssmParameters } from "../planner/awsUserData";
 import { ports } from "../planner/ports";
 import { awsTags, ec2Instance, endpointNames, networkLoadBalancer, privateAlias, regionSuffix, rolloutGate, ssmParameter, tlsParameters } from "./aws.common";
-import { ROLLOUT_TIMING } from "../planner/rollout";
+import { ROLLOUT_TIMING, renderScaleInDrainScript } from "../planner/rollout";
+import { TLS_DIRS } from "../planner/tls";
 import { requireTls } from "./controlPlanePki";
 import type { AwsPlatform } from "./platform";
 import type { YugabyteClusterArgs, YugabyteClusterBuild } from "./yugabyteCluster";
@@ -77,6 +78,14 @@ export function buildYugabyteAws(parent: pulumi.ComponentResource, name: string,
     previous = [attachment, gate];
   }
 
+  // Scale-in, after every node's gate and before anything the plan no longer has is removed (Pulumi deletes removed
+  // resources last): on node 0, drain every tablet server not in the plan (data blacklist, load move to 100%).
+  const scaleIn = rolloutGate(parent, plan.nodes[0].name, plan, p.regions[plan.nodes[0].region], instances[0], ROLLOUT_TIMING.rejoinSeconds, {
+    step: "scale-in",
+    commands: renderScaleInDrainScript(plan, { certsDir: TLS_DIRS.yugabyte }),
+    dependsOn: previous,
+  });
+
   // One internal YSQL NLB per control-plane region, over that region's nodes: Kine there never depends on another region.
   for (const region of p.controlPlaneRegions) {
     const network = p.regions[region];
@@ -99,8 +108,8 @@ export function buildYugabyteAws(parent: pulumi.ComponentResource, name: string,
   const first = plan.nodes[0];
   return {
     // Node 0 runs the bootstrap on the host; Kine gates itself on the schema (it polls for it before every start). Kine
-    // waits for the last node's rollout gate, so a rollout changes databases first, then Kine, then k3s.
-    bootstrap: previous[previous.length - 1],
+    // waits for the scale-in step after the last node's gate, so a rollout changes databases first, then Kine, then k3s.
+    bootstrap: scaleIn,
     ready: pulumi.output(true),
     ysqlEndpoint: pulumi.output(`${plan.yugabyte.ysqlHost}:${ports.ysql}`),
     operatorYsqlEndpoint: pulumi.output(`(private: ${plan.yugabyte.ysqlHost}:${ports.ysql} from inside the VPC; see the access hints for SSM port forwarding)`),

@@ -7,7 +7,7 @@ import type { DockerPlatform } from "./platform";
 import type { YugabyteClusterArgs, YugabyteClusterBuild } from "./yugabyteCluster";
 import { afterSuccess, pinnedImage, stackLabels } from "./docker.common";
 import { requireTls, tlsUploads } from "./controlPlanePki";
-import { ROLLOUT_SCRIPTS, ROLLOUT_TIMING, renderDrainScript, renderRejoinGateScript, renderTrapLauncher, renderUndrainScript } from "../planner/rollout";
+import { ROLLOUT_SCRIPTS, ROLLOUT_TIMING, renderDrainScript, renderRejoinGateScript, renderScaleInDrainScript, renderTrapLauncher, renderUndrainScript } from "../planner/rollout";
 import { BOOTSTRAP_TLS_FILES, TLS_DIRS } from "../planner/tls";
 
 /** yugabyted's own production limits (nofile 1048576, nproc 12000). */
@@ -105,7 +105,26 @@ export function buildYugabyteDocker(parent: pulumi.ComponentResource, name: stri
     );
     previous = afterSuccess(gate, `rollout gate of ${node.name}`, gateName);
   }
-  const lastGate = previous;
+  // Scale-in: before any node the plan no longer has is removed (Pulumi deletes removed resources last), drain it —
+  // data blacklist, load move to 100%. A no-op on the first deployment and whenever no node is leaving.
+  const scaleInName = `${plan.prefix}-yb-scale-in`;
+  const scaleIn = new docker.Container(
+    `${name}-scale-in`,
+    {
+      name: scaleInName,
+      image: image.imageId,
+      command: ["/bin/bash", "-c", renderScaleInDrainScript(plan, { certsDir: TLS_DIRS.bootstrap })],
+      uploads: tls ? tlsUploads(tls.filesFor("bootstrap")) : [],
+      networksAdvanced: [{ name: p.network.name }],
+      restart: "no",
+      mustRun: false,
+      attach: true,
+      logs: true,
+      labels: stackLabels(plan, "yugabyte-scale-in"),
+    },
+    { ...opts, dependsOn: previous, deleteBeforeReplace: true },
+  );
+  const lastGate = afterSuccess(scaleIn, "scale-in drain", scaleInName);
 
   // One-shot bootstrap from the same image; Pulumi attaches and waits for it to exit.
   const bootstrap = new docker.Container(

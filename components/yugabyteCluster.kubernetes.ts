@@ -7,7 +7,7 @@ import type { KubernetesPlatform } from "./platform";
 import type { YugabyteClusterArgs, YugabyteClusterBuild } from "./yugabyteCluster";
 import { requireTls, tlsSecretData, tlsSecretVolume, type TlsFile } from "./controlPlanePki";
 import { BOOTSTRAP_TLS_FILES, TLS_DIRS } from "../planner/tls";
-import { ROLLOUT_TIMING, renderDrainScript, renderRejoinGateScript, renderUndrainInBackground, yugabyteZoneOrder } from "../planner/rollout";
+import { ROLLOUT_TIMING, renderDrainScript, renderRejoinGateScript, renderScaleInDrainScript, renderUndrainInBackground, yugabyteZoneOrder } from "../planner/rollout";
 import { createHash } from "node:crypto";
 import { K8S_APPS, POD_NAME_ENV, POD_NAMESPACE_ENV, ZONE_POD_LABEL, k8sOpts, meta, objectLabels, selectorLabels, shq, zoneAffinity } from "./kubernetes.common";
 
@@ -23,6 +23,7 @@ export const yugabyteStatefulSetName = (zone: string): string => `yb-${zone}`;
 /** The rollout gate Job of a zone (and its service account / role, shared by every zone). */
 export const yugabyteRolloutJobName = (zone: string): string => `yb-rollout-${zone}`;
 export const YB_ROLLOUT_ACCOUNT = "yb-rollout";
+export const YB_SCALE_IN_JOB = "yb-scale-in";
 /** Pod-template annotation on a gate Job: the hash of its StatefulSet's spec, so any change to it re-runs the gate. */
 export const ROLLOUT_SPEC_ANNOTATION = "yb-k3s.io/statefulset-spec-sha256";
 
@@ -147,8 +148,45 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
   // and its nodes are ALIVE, out of the leader blacklist and nothing is under-replicated. Inside a zone the controller
   // restarts one pod at a time (RollingUpdate, maxUnavailable 1); each pod's preStop hook drains its leaders first.
   // On the first deployment this is also what makes later zones join a running node 0.
+  // Scale-in, before any StatefulSet changes (a lower replica count removes pods at once): drain every tablet server
+  // the plan no longer has (data blacklist, load move to 100%). A no-op on the first deployment and when none leaves.
+  const scaleInLabels = objectLabels(plan, K8S_APPS.rollout, { "yb-k3s.io/step": "scale-in" });
+  const scaleIn = new k8s.batch.v1.Job(
+    `${name}-${YB_SCALE_IN_JOB}`,
+    {
+      metadata: { ...meta(p, YB_SCALE_IN_JOB, scaleInLabels), annotations: { "pulumi.com/replaceUnready": "true" } },
+      spec: {
+        backoffLimit: 2,
+        activeDeadlineSeconds: ROLLOUT_TIMING.rejoinSeconds + 600,
+        template: {
+          metadata: { labels: scaleInLabels },
+          spec: {
+            restartPolicy: "Never",
+            serviceAccountName: YB_ROLLOUT_ACCOUNT,
+            automountServiceAccountToken: true,
+            securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+            containers: [
+              {
+                name: "scale-in",
+                image: plan.yugabyte.image,
+                imagePullPolicy: "IfNotPresent",
+                command: ["/bin/bash", "-c", renderScaleInDrainScript(plan, { certsDir: TLS_DIRS.bootstrap, firstStatefulSet: yugabyteStatefulSetName(zones[0]) })],
+                env: [POD_NAMESPACE_ENV],
+                resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+                securityContext: { allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["NET_RAW"] } },
+                ...(bootstrapTls ? { volumeMounts: [{ name: "tls", mountPath: TLS_DIRS.bootstrap, readOnly: true }] } : {}),
+              },
+            ],
+            ...(bootstrapTls ? { volumes: [bootstrapTls.volume] } : {}),
+          },
+        },
+      },
+    },
+    opts({ dependsOn: [binding, ...(bootstrapTls ? [bootstrapTls.secret] : [])], deleteBeforeReplace: true, customTimeouts: { create: "45m", update: "45m" } }),
+  );
+
   const statefulSets: k8s.apps.v1.StatefulSet[] = [];
-  const gates: k8s.batch.v1.Job[] = [];
+  const gates: k8s.batch.v1.Job[] = [scaleIn];
   for (const zone of zones) {
     const zoneNodes = plan.nodes.filter((n) => n.zone === zone).sort((a, b) => a.ordinal - b.ordinal);
     const stsName = yugabyteStatefulSetName(zone);

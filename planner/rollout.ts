@@ -320,6 +320,65 @@ log "no tablet is under-replicated"
 `;
 }
 
+export interface ScaleInOptions extends YbAdminOptions {
+  /**
+   * kubernetes: the universe exists exactly when this StatefulSet (node 0's zone) exists; while it does not (the first
+   * deployment) there is nothing to drain. Elsewhere the step runs after every node's gate, when the universe exists.
+   */
+  readonly firstStatefulSet?: string;
+}
+
+/**
+ * Scale-in, before any node is removed: every registered tablet server that is ALIVE but not in the plan is put on the
+ * (data) blacklist, and the step waits until yb-admin reports the load move complete (100) — their tablets then live
+ * on the planned nodes, and removing them loses no replica. Refuses (exit 1) when such a node runs a YugabyteDB
+ * master: masters do not move by themselves (see docs/upgrades.md). Planned nodes are taken off the blacklist (a
+ * scale out after a scale-in). Fails after `rejoinSeconds`, so the removal never happens half-drained.
+ */
+export function renderScaleInDrainScript(plan: ClusterPlan, o: ScaleInOptions = {}): string {
+  const keep = plan.nodes.map((n) => `${n.address}:${ports.tserverRpc}`);
+  return `${prelude(plan, "scale-in: drain every tablet server the plan no longer has, before it is removed", o)}
+KEEP=${q(keep.join(" "))}
+end=$((SECONDS + ${ROLLOUT_TIMING.rejoinSeconds}))
+fail() { log "$*"; exit 1; }
+${
+  o.firstStatefulSet
+    ? `SA=/var/run/secrets/kubernetes.io/serviceaccount
+code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 --cacert "$SA/ca.crt" -H "Authorization: Bearer $(cat "$SA/token")" \\
+  "https://kubernetes.default.svc/apis/apps/v1/namespaces/\${POD_NAMESPACE:?}/statefulsets/${o.firstStatefulSet}")
+if [ "$code" = 404 ]; then log "no universe yet (first deployment): nothing to drain"; exit 0; fi
+[ "$code" = 200 ] || fail "cannot read StatefulSet ${o.firstStatefulSet} (HTTP $code)"
+`
+    : ""
+}until servers=$(yb_admin list_all_tablet_servers 2>/dev/null); do
+  [ "$SECONDS" -lt "$end" ] || fail "no YugabyteDB master answers"
+  sleep 5
+done
+masters=$(yb_admin list_all_masters 2>/dev/null || true)
+leaving=""
+for ts in $(printf '%s\\n' "$servers" | awk '$2 ~ /:${ports.tserverRpc}$/ && / ALIVE/ { print $2 }'); do
+  case " $KEEP " in *" $ts "*) continue ;; esac
+  if printf '%s\\n' "$masters" | awk -v m="\${ts%:*}:${ports.masterRpc}" '$2 == m { f = 1 } END { exit !f }'; then
+    fail "$ts runs a YugabyteDB master: move it first (yb-admin change_master_config), then remove the node"
+  fi
+  leaving="$leaving $ts"
+done
+for ts in $KEEP; do yb_admin change_blacklist REMOVE "$ts" >/dev/null 2>&1 || true; done
+if [ -z "$leaving" ]; then log "no tablet server to drain"; exit 0; fi
+# shellcheck disable=SC2086 # one argument per tablet server
+yb_admin change_blacklist ADD $leaving >/dev/null || fail "could not blacklist$leaving"
+log "draining$leaving"
+while :; do
+  pct=$(yb_admin get_load_move_completion 2>/dev/null | grep -oE '[0-9]+(\\.[0-9]+)?' | head -1)
+  case "\${pct:-}" in 100 | 100.*) break ;; esac
+  [ "$SECONDS" -lt "$end" ] || fail "load move at \${pct:-unknown}% after ${ROLLOUT_TIMING.rejoinSeconds}s; nothing removed"
+  log "load move \${pct:-unknown}%"
+  sleep 10
+done
+log "drained$leaving: they hold no tablet and can be removed"
+`;
+}
+
 /** A gate for a Kine replica or k3s server on a host: its unit is active and its port answers (bounded). */
 export function renderServiceGateScript(plan: ClusterPlan, unit: string, port: number): string {
   return `#!/bin/bash

@@ -10,6 +10,7 @@ import {
   checkStep,
   renderDrainScript,
   renderRejoinGateScript,
+  renderScaleInDrainScript,
   renderServiceGateScript,
   renderTrapLauncher,
   renderUndrainInBackground,
@@ -116,6 +117,8 @@ describe("rendered scripts", () => {
     gateK8s: renderRejoinGateScript(plans.dev6, plans.dev6.nodes.slice(0, 2), { statefulSet: "yb-zone-a" }),
     gateTls: renderRejoinGateScript(plans.prodTls, [plans.prodTls.nodes[0]], { certsDir: TLS_DIRS.yugabyte, caFile: `${TLS_DIRS.yugabyte}/ca.crt` }),
     service: renderServiceGateScript(plans.staging, "kine.service", 2379),
+    scaleIn: renderScaleInDrainScript(plans.local6, { certsDir: TLS_DIRS.bootstrap }),
+    scaleInK8s: renderScaleInDrainScript(plans.dev6, { firstStatefulSet: "yb-zone-a" }),
     trapLauncher: renderTrapLauncher("/home/yugabyte/bin/yugabyted", node.yugabytedArgs, { address: node.address, envFile: "/etc/yb-k3s/yugabyted.env" }),
     k8sLauncher: renderYugabytedLauncher(plans.dev.nodes.slice(0, 1), plans.dev.yugabyte.binDir, renderUndrainInBackground(plans.dev)),
   };
@@ -149,6 +152,18 @@ describe("rendered scripts", () => {
     expect(s).toContain("observedGeneration");
     expect(s).toContain("/apis/apps/v1/namespaces/${POD_NAMESPACE:?}/statefulsets/yb-zone-a");
     expect(s).toMatch(/fail\(\) \{ log "\$\*"; exit 1; \}/);
+  });
+
+  it("scale-in drains every ALIVE tablet server the plan does not keep, waits for the load move, refuses to remove a master", () => {
+    const s = scripts.scaleIn;
+    expect(s).toContain(`KEEP='${plans.local6.nodes.map((x) => `${x.address}:9100`).join(" ")}'`);
+    expect(s).toContain("change_blacklist ADD $leaving");
+    expect(s).toContain("get_load_move_completion");
+    expect(s).toContain("runs a YugabyteDB master");
+    expect(s).toContain('change_blacklist REMOVE "$ts"');
+    // kubernetes: the first deployment (no StatefulSet yet) has nothing to drain; any other API answer but 200 fails.
+    expect(scripts.scaleInK8s).toContain('if [ "$code" = 404 ]; then');
+    expect(scripts.scaleIn).not.toContain("statefulsets");
   });
 
   it("the docker launcher drains on SIGTERM before stopping yugabyted, and runs exactly the plan's arguments", () => {

@@ -74,6 +74,14 @@ describe("docker (local): one container of a kind at a time, delete-first", () =
     }
   });
 
+  it("scale-in: a drain step after the last node's gate, before the bootstrap and Kine (removed nodes are deleted last)", () => {
+    const [scaleIn] = role("local", "yugabyte-scale-in");
+    const [boot] = role("local", "yugabyte-bootstrap");
+    for (const n of role("local", "yugabyte")) expect(waitsOn(rep("local").recorded, scaleIn, n), n.name).toBe(true);
+    expect(waitsOn(rep("local").recorded, boot, scaleIn)).toBe(true);
+    expect(String(inputs(scaleIn).command[2])).toContain("get_load_move_completion");
+  });
+
   it("no Kine or k3s input derives from the bootstrap container (re-running the bootstrap never replaces them)", () => {
     const [boot] = role("local", "yugabyte-bootstrap");
     for (const c of [...role("local", "kine"), ...role("local", "k3s")]) {
@@ -114,6 +122,12 @@ describe("kubernetes (dev): zone after zone, each waiting for the real rollout",
     const gateUrns = jobs("dev").filter((j) => sts("dev").some((z) => j.dependsOn.includes(z.urn)) && j.name !== "yugabyte-bootstrap").map((j) => j.urn);
     expect(gateUrns.length).toBe(3);
     for (const j of changed.recorded.filter((r) => gateUrns.includes(r.urn))) expect(JSON.stringify(inputs(j).spec.template)).not.toBe(before.get(j.urn));
+  });
+
+  it("scale-in: a drain Job before the first zone's StatefulSet (a lower replica count removes pods at once)", () => {
+    const scaleIn = jobs("dev").find((j) => inputs(j).metadata.name === "yb-scale-in") as Res;
+    expect(sts("dev")[0].dependsOn).toContain(scaleIn.urn);
+    expect(String(inputs(scaleIn).spec.template.spec.containers[0].command[2])).toContain("get_load_move_completion");
   });
 
   it("the Kine Deployment has no input derived from the bootstrap Job, and rolls with maxUnavailable 0 / maxSurge 1", () => {
@@ -166,6 +180,13 @@ describe("aws (staging, prod): one instance of a role at a time, and changes rea
         expect(inputs(gate as Res).waitForSuccessTimeoutSeconds).toBeGreaterThan(0);
         expect((gate as Res).replaceOnChanges).toContain("targets");
       }
+    });
+
+    it(`${s}: scale-in runs on node 0 after every database gate, and Kine waits for it`, () => {
+      const scaleIn = ofType(s, "aws:ssm/association:Association").find((a) => a.name.endsWith("-scale-in")) as Res;
+      expect(String(inputs(scaleIn).parameters.commands)).toContain("get_load_move_completion");
+      for (const n of instances(s, "yugabyte")) expect(waitsOn(rep(s).recorded, scaleIn, n), n.name).toBe(true);
+      for (const k of instances(s, "kine")) expect(waitsOn(rep(s).recorded, k, scaleIn), k.name).toBe(true);
     });
 
     it(`${s}: data volumes are separate resources, never replaced with an instance, protected and retained`, () => {
