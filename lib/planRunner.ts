@@ -33,6 +33,15 @@ export interface RecordedResource {
 export interface ProgramRun {
   readonly resources: RecordedResource[];
   readonly outputs: Record<string, unknown>;
+  /** What the mock engine answered per URN (the "state"), for a later run that continues from this one. */
+  readonly states: ReadonlyMap<string, MockState>;
+}
+
+export interface MockState {
+  /** The inputs the resource was created with (secrets revealed), as JSON. */
+  readonly inputs: string;
+  readonly id?: string;
+  readonly state: Record<string, unknown>;
 }
 
 export class DuplicateUrnError extends Error {}
@@ -99,6 +108,11 @@ export interface RunOptions {
   readonly config: Readonly<Record<string, unknown>>;
   /** Runs the program and returns its outputs; called after the mocks are in place. */
   readonly program: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+  /**
+   * A run this one continues from, the way `pulumi up` continues from the stack's state: a resource with the same URN
+   * and the same inputs keeps its earlier outputs (generated keys, certificates, passwords) instead of new ones.
+   */
+  readonly previous?: ProgramRun;
 }
 
 // One run at a time: the Pulumi runtime's settings are process-global.
@@ -113,6 +127,9 @@ export function runUnderMocks(o: RunOptions): Promise<ProgramRun> {
 async function runOnce(o: RunOptions): Promise<ProgramRun> {
   const resources: RecordedResource[] = [];
   const urns = new Set<string>();
+  const states = new Map<string, MockState>();
+  // The mock's newResource does not see the URN: the monitor wrapper queues it per type and name, in call order.
+  const pendingUrns = new Map<string, string[]>();
   const errors: Error[] = [];
 
   await pulumi.runtime.setMocks(
@@ -120,7 +137,13 @@ async function runOnce(o: RunOptions): Promise<ProgramRun> {
       newResource: (a) => {
         const state = resourceStates.get(a.type) ?? (a.type.startsWith("yb-k3s:") && !a.custom ? (i: Record<string, unknown>) => i : undefined);
         if (!state) throw new Error(`mock engine: unknown resource type ${a.type} (${a.name}); model it in lib/mocks`);
-        return { id: a.custom ? mockId(a.type, a.name) : undefined, state: state(revealed(a.inputs) as Record<string, unknown>, a.name) };
+        const urn = pendingUrns.get(`${a.type}\0${a.name}`)?.shift();
+        const inputs = revealed(a.inputs) as Record<string, unknown>;
+        const key = JSON.stringify(inputs);
+        const earlier = urn ? o.previous?.states.get(urn) : undefined;
+        const result = earlier && earlier.inputs === key ? { id: earlier.id, state: earlier.state } : { id: a.custom ? mockId(a.type, a.name) : undefined, state: state(inputs, a.name) };
+        if (urn) states.set(urn, { inputs: key, ...result });
+        return result;
       },
       call: (a) => {
         const fn = callResults.get(a.token);
@@ -159,6 +182,8 @@ async function runOnce(o: RunOptions): Promise<ProgramRun> {
       return;
     }
     urns.add(urn);
+    const pendingKey = `${req.getType()}\0${req.getName()}`;
+    pendingUrns.set(pendingKey, [...(pendingUrns.get(pendingKey) ?? []), urn]);
     const wire = req.getObject().toJavaScript();
     const propertyDependencies: Record<string, string[]> = {};
     req.getPropertydependenciesMap().forEach((deps, key) => {
@@ -203,7 +228,7 @@ async function runOnce(o: RunOptions): Promise<ProgramRun> {
     await new Promise((r) => setTimeout(r, 0));
     const registrationError = errors.find((e) => e instanceof DuplicateUrnError || /mock engine:/.test(e.message));
     if (errors.length) throw registrationError ?? errors[0];
-    return { resources, outputs: resolved };
+    return { resources, outputs: resolved, states };
   } finally {
     process.off("unhandledRejection", onRejection);
   }

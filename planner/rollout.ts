@@ -431,3 +431,56 @@ export function renderTrapLauncher(binary: string, args: readonly string[], o: N
     "",
   ].join("\n");
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// A change from one plan to the next (scale out / in, RF, fault tolerance, TLS): what a running universe can take.
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface Transition {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  /** Changes a running universe cannot take this way: `<key>: <what is wrong and what to do>` (config errors). */
+  readonly problems: readonly string[];
+  /** What the change will do that an operator should know before it runs. */
+  readonly notes: readonly string[];
+}
+
+/** The config key a node's presence comes from: its zone's nodesPerZone, or the region's (database) zones. */
+function nodeKey(before: ClusterPlan, after: ClusterPlan, node: NodePlan): string {
+  const i = after.regions.findIndex((r) => r.name === node.region);
+  if (i < 0) return "yb-k3s:regions";
+  const stillDatabaseZone = after.nodes.some((n) => n.zone === node.zone);
+  if (stillDatabaseZone) return `yb-k3s:regions[${i}].nodesPerZone`;
+  return after.regions[i].zones.includes(node.zone) ? `yb-k3s:regions[${i}].databaseZones` : `yb-k3s:regions[${i}].zones`;
+}
+
+export function checkTransition(before: ClusterPlan, after: ClusterPlan): Transition {
+  const names = (p: ClusterPlan) => new Set(p.nodes.map((n) => n.name));
+  const added = after.nodes.filter((n) => !names(before).has(n.name)).map((n) => n.name);
+  const removedNodes = before.nodes.filter((n) => !names(after).has(n.name));
+  const problems: string[] = [];
+  const notes: string[] = [];
+  if (before.target !== after.target) problems.push(`yb-k3s:target: changes from '${before.target}' to '${after.target}': that is a new deployment, not a rollout (migrate the data, then destroy the old stack)`);
+  if (before.tls !== after.tls)
+    problems.push(`yb-k3s:tls.enabled: switching TLS ${after.tls ? "on" : "off"} is not a rolling change (a universe cannot run half encrypted); build a new stack, or restart every node at once in a maintenance window (docs/tls.md)`);
+  // Masters do not move by themselves: a removed master node shrinks the master quorum for good.
+  const beforeMasters = masterNodes(before).map((m) => m.name);
+  const lostMasters = removedNodes.filter((n) => beforeMasters.includes(n.name));
+  for (const n of lostMasters)
+    problems.push(`${nodeKey(before, after, n)}: removes ${n.name}, which runs a YugabyteDB master; masters do not move by themselves: keep the node, or move the master first (yb-admin change_master_config ADD_SERVER / REMOVE_SERVER) and then remove it`);
+  const afterMasters = masterNodes(after).map((m) => m.name);
+  if (lostMasters.length === 0 && beforeMasters.join() !== afterMasters.join())
+    notes.push(`the survivability model places masters on ${afterMasters.join(", ")}, but the running universe keeps them on ${beforeMasters.join(", ")} (yugabyted picks masters once)`);
+  if (removedNodes.length)
+    notes.push(
+      `scale-in: ${removedNodes.map((n) => n.name).join(", ")} are drained first (data blacklist, load move to 100%), then removed` +
+        (before.protectData ? "; their data volumes are protected: `pulumi up` stops at deleting them — unprotect them deliberately (`pulumi state unprotect <urn>`), they are then retained, not deleted" : ""),
+    );
+  if (added.length) notes.push(`scale-out: ${added.join(", ")} join after the existing nodes; the bootstrap then re-applies the placement and the balancer moves tablets onto them`);
+  if (before.replicationFactor !== after.replicationFactor)
+    notes.push(`replication factor ${before.replicationFactor} -> ${after.replicationFactor}: the bootstrap re-runs modify_placement_info; tablets gain or lose replicas in the background`);
+  if (before.faultTolerance !== after.faultTolerance) notes.push(`fault tolerance ${before.faultTolerance} -> ${after.faultTolerance}: every node restarts (its --fault_tolerance changes), one at a time`);
+  if (before.nodes[0] && after.nodes[0] && before.nodes[0].address !== after.nodes[0].address)
+    notes.push(`the join target changes from ${before.nodes[0].name} to ${after.nodes[0].name}: every node's --join changes, so every node restarts, one at a time`);
+  return { added, removed: removedNodes.map((n) => n.name), problems, notes };
+}
