@@ -228,8 +228,9 @@ export function rolloutGate(
       name: "AWS-RunShellScript",
       associationName: `${plan.prefix}-${name}-${step}`,
       targets: [{ key: "InstanceIds", values: [instance.id] }],
-      parameters: { commands: o.commands ?? ROLLOUT_GATE_COMMAND, executionTimeout: String(timeoutSeconds) },
-      waitForSuccessTimeoutSeconds: timeoutSeconds + 300,
+      // The script's own deadline runs after cloud-init finished (a new host downloads and installs first).
+      parameters: { commands: o.commands ?? ROLLOUT_GATE_COMMAND, executionTimeout: String(timeoutSeconds + 900) },
+      waitForSuccessTimeoutSeconds: timeoutSeconds + 1200,
       tags: awsTags(plan, step, `${name}-${step}`),
     },
     // A new command (scale-in: a new node list) is a new association too, so it runs again and is waited on again.
