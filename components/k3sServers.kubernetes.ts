@@ -87,7 +87,7 @@ export function buildK3sKubernetes(parent: pulumi.ComponentResource, name: strin
         podManagementPolicy: "Parallel",
         // Rolling changes: the controller replaces one server at a time, highest ordinal first, each Ready before the
         // next (planner/rollout.ts); the Service keeps answering through the others.
-        updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: 0, maxUnavailable: 1 } },
+        updateStrategy: { type: "RollingUpdate" },
         selector: { matchLabels: podSelector },
         template: {
           metadata: { labels: objectLabels(plan, app) },

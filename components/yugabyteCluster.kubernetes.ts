@@ -146,7 +146,8 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
   // Rolling changes, zone after zone (planner/rollout.ts): zone i+1's StatefulSet depends on zone i's gate Job, which
   // completes only once zone i's StatefulSet has really rolled out (read from the API server, not the provider's await)
   // and its nodes are ALIVE, out of the leader blacklist and nothing is under-replicated. Inside a zone the controller
-  // restarts one pod at a time (RollingUpdate, maxUnavailable 1); each pod's preStop hook drains its leaders first.
+  // restarts one pod at a time (RollingUpdate; maxUnavailable stays at its default of 1, a feature-gated field); each
+  // pod's preStop hook drains its leaders first.
   // On the first deployment this is also what makes later zones join a running node 0.
   // Scale-in, before any StatefulSet changes (a lower replica count removes pods at once): drain every tablet server
   // the plan no longer has (data blacklist, load move to 100%). A no-op on the first deployment and when none leaves.
@@ -203,7 +204,7 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
           // Pods of a zone start together; joiners retry until node 0 answers (it is created first, see dependsOn).
           // Only scaling is parallel: a rolling update still replaces one pod at a time, highest ordinal first.
           podManagementPolicy: "Parallel",
-          updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: 0, maxUnavailable: 1 } },
+          updateStrategy: { type: "RollingUpdate" },
           selector: { matchLabels: zoneSelector },
           // Databases as cattle, data as pets: neither deleting nor scaling down the StatefulSet deletes a volume.
           persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
