@@ -1,6 +1,8 @@
 /**
  * npm run --silent plan -- (--stack NAME | --config FILE) [--format text|json|mermaid|sql] [--dialect yugabytedb|postgres]
  * Offline: no Pulumi CLI, no credentials, no Docker. Exit 2 on invalid config, 3 on mandatory policy violations.
+ * `--against <stack file | git revision>` (text or json): the rollout from that config to this one (lib/rollout.ts);
+ * exit 2 when the change is one a running stack cannot take.
  */
 import { basename, relative } from "node:path";
 import { parseArgs } from "node:util";
@@ -11,12 +13,14 @@ import { SQL_DIALECTS, renderKineSchemaSql, type SqlDialect } from "../planner/k
 import { buildPlan } from "../planner/plan";
 import { FALLBACK_STACK, PROJECT, stackNameOf } from "../lib/stackFile";
 import { policyConfigPath, readStackPolicyConfig } from "../policies/config";
+import { planAgainst } from "../lib/plan";
+import { renderRolloutText } from "../lib/rollout";
 
 const FORMATS = ["text", "json", "mermaid", "sql"] as const;
 type Format = (typeof FORMATS)[number];
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run --silent plan -- (--stack NAME | --config FILE) [--format ${FORMATS.join("|")}] [--dialect ${SQL_DIALECTS.join("|")}]\n`);
+  process.stderr.write(`${message}\nusage: npm run --silent plan -- (--stack NAME | --config FILE) [--format ${FORMATS.join("|")}] [--dialect ${SQL_DIALECTS.join("|")}] [--against STACK_FILE|GIT_REV]\n`);
   process.exit(64);
 }
 
@@ -32,9 +36,9 @@ function derivation(configFile: string, stack: string): string {
 }
 
 async function main(): Promise<number> {
-  let values: { stack?: string; config?: string; format?: string; dialect?: string };
+  let values: { stack?: string; config?: string; format?: string; dialect?: string; against?: string };
   try {
-    ({ values } = parseArgs({ options: { stack: { type: "string" }, config: { type: "string" }, format: { type: "string" }, dialect: { type: "string" } } }));
+    ({ values } = parseArgs({ options: { stack: { type: "string" }, config: { type: "string" }, format: { type: "string" }, dialect: { type: "string" }, against: { type: "string" } } }));
   } catch (e) {
     usage((e as Error).message);
   }
@@ -61,6 +65,14 @@ async function main(): Promise<number> {
     if (values.config !== undefined) process.stderr.write(`${derivation(values.config, file.stack)}\n`);
   };
   try {
+    if (values.against !== undefined) {
+      if (format !== "text" && format !== "json") usage("--against prints text or json");
+      const rollout = await planAgainst(file, values.against);
+      // A change a running stack cannot take is a config error: its lines only, as for invalid config.
+      if (rollout.transition.problems.length) throw new ConfigError(rollout.transition.problems);
+      process.stdout.write(format === "json" ? JSON.stringify(rollout, null, 2) + "\n" : renderRolloutText(rollout));
+      return 0;
+    }
     if (format === "sql") {
       const topology = validateStack(file);
       derived();

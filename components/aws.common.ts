@@ -2,7 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { tlsDeliveries } from "../planner/awsUserData";
+import { ROLLOUT_GATE_COMMAND, tlsDeliveries } from "../planner/awsUserData";
 import { ports } from "../planner/ports";
 import type { ClusterPlan } from "../planner/plan";
 import type { ControlPlanePki } from "./controlPlanePki";
@@ -168,15 +168,18 @@ export interface InstanceArgs {
   readonly rootVolumeGiB: number;
   readonly role: string;
   readonly hostName: string;
-  readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
-  /** Ignore later user-data changes (database nodes: an in-place update would stop them all at once). */
-  readonly ignoreUserDataChanges?: boolean;
+  readonly dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
 }
 
 /**
  * An EC2 instance the way every role wants it: private subnet of its AZ, fixed private IP, no public IP, no key pair
  * (SSM Session Manager only), IMDSv2 required with a hop limit of 1, encrypted gp3 root volume.
  * A newer AMI does not replace running instances (`ignoreChanges: ami`); roll them deliberately.
+ *
+ * Rolling changes (planner/rollout.ts): a user-data change (version, flags, arguments, TLS) REPLACES the instance —
+ * cloud-init does not re-run on a stop/start, so an in-place update would never reach the host — and deletes first,
+ * since the new instance needs the same fixed private IP. Callers chain instances one after another through
+ * `rolloutGate`, so only one host of a role is ever being replaced.
  */
 export function ec2Instance(parent: pulumi.Resource, name: string, a: InstanceArgs): aws.ec2.Instance {
   return new aws.ec2.Instance(
@@ -193,11 +196,45 @@ export function ec2Instance(parent: pulumi.Resource, name: string, a: InstanceAr
       metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
       rootBlockDevice: { volumeType: "gp3", volumeSize: a.rootVolumeGiB, encrypted: true, deleteOnTermination: true },
       userData: a.userData,
+      userDataReplaceOnChange: true,
       monitoring: true,
       tags: awsTags(a.plan, a.role, a.hostName),
       volumeTags: awsTags(a.plan, a.role, `${a.hostName}-root`),
     },
-    { parent, provider: a.network.provider, dependsOn: a.dependsOn, ignoreChanges: a.ignoreUserDataChanges ? ["ami", "userData"] : ["ami"] },
+    { parent, provider: a.network.provider, dependsOn: a.dependsOn, ignoreChanges: ["ami"], deleteBeforeReplace: true },
+  );
+}
+
+/**
+ * The rollout gate of one host: an SSM association (AWS-RunShellScript, run by the host's SSM agent — the instance
+ * profiles carry AmazonSSMManagedInstanceCore) that runs the role's gate script, and that Pulumi waits on until it
+ * succeeds (`waitForSuccessTimeoutSeconds`). The next host of the role depends on it. It is recreated with its
+ * instance (`replaceOnChanges: targets`), so every replacement waits again. The operator needs ssm:CreateAssociation
+ * and ssm:DescribeAssociation (no ssm:SendCommand, no network path to the host).
+ */
+export function rolloutGate(
+  parent: pulumi.Resource,
+  name: string,
+  plan: ClusterPlan,
+  network: AwsRegionNetwork,
+  instance: aws.ec2.Instance,
+  timeoutSeconds: number,
+  o: { readonly commands?: string; readonly step?: string; readonly dependsOn?: pulumi.Resource[] } = {},
+): aws.ssm.Association {
+  const step = o.step ?? "rollout-gate";
+  return new aws.ssm.Association(
+    `${name}-${step}`,
+    {
+      name: "AWS-RunShellScript",
+      associationName: `${plan.prefix}-${name}-${step}`,
+      targets: [{ key: "InstanceIds", values: [instance.id] }],
+      // The script's own deadline runs after cloud-init finished (a new host downloads and installs first).
+      parameters: { commands: o.commands ?? ROLLOUT_GATE_COMMAND, executionTimeout: String(timeoutSeconds + 900) },
+      waitForSuccessTimeoutSeconds: timeoutSeconds + 1200,
+      tags: awsTags(plan, step, `${name}-${step}`),
+    },
+    // A new command (scale-in: a new node list) is a new association too, so it runs again and is waited on again.
+    { parent, provider: network.provider, dependsOn: [instance, ...(o.dependsOn ?? [])], replaceOnChanges: ["targets", "parameters"], deleteBeforeReplace: true },
   );
 }
 

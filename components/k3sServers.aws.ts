@@ -3,7 +3,8 @@ import type * as aws from "@pulumi/aws";
 import { k3sTlsParameter, renderK3sUserData, ssmParameters } from "../planner/awsUserData";
 import { ports } from "../planner/ports";
 import { PUBLIC_API_FRONTEND, frontendById, regionalFrontend, type Frontend } from "../planner/wiring";
-import { ec2Instance, endpointNames, networkLoadBalancer, privateAlias, privateFailoverAlias, regionSuffix, ssmParameter, tlsParameters, type Nlb } from "./aws.common";
+import { ec2Instance, endpointNames, networkLoadBalancer, privateAlias, privateFailoverAlias, regionSuffix, rolloutGate, ssmParameter, tlsParameters, type Nlb } from "./aws.common";
+import { ROLLOUT_TIMING } from "../planner/rollout";
 import { requireTls } from "./controlPlanePki";
 import { K3S_TLS_DIR } from "./k3sPki";
 import type { AwsPlatform } from "./platform";
@@ -40,6 +41,7 @@ export function buildK3sAws(parent: pulumi.ComponentResource, name: string, args
 
   const servers: aws.ec2.Instance[] = [];
   const nlbs: Record<string, Nlb> = {};
+  let previous: pulumi.Resource[] | undefined;
   for (const region of p.controlPlaneRegions) {
     const network = p.regions[region];
     const suffix = regionSuffix(p, region);
@@ -54,8 +56,10 @@ export function buildK3sAws(parent: pulumi.ComponentResource, name: string, args
       );
     }
     const here = serversBehind(regionalFrontend(plan.wiring, "k3s-api", region));
-    const instances = here.map((s) =>
-      ec2Instance(parent, s.name, {
+    // One server at a time (planner/rollout.ts): server i+1 waits for server i's gate (k3s active, 6443 answering).
+    const instances: aws.ec2.Instance[] = [];
+    for (const s of here) {
+      const instance = ec2Instance(parent, s.name, {
         plan,
         network,
         zone: s.zone,
@@ -68,9 +72,11 @@ export function buildK3sAws(parent: pulumi.ComponentResource, name: string, args
         role: "k3s",
         hostName: s.name,
         // TLS: the server's datastore client files (Kine requires a client certificate), in its own region.
-        dependsOn: [...params, ...(tls ? tlsParameters(parent, p, plan, tls, s.name, region) : []), ...(args.dependsOn as pulumi.Resource[])],
-      }),
-    );
+        dependsOn: [...params, ...(tls ? tlsParameters(parent, p, plan, tls, s.name, region) : []), ...(previous ?? (args.dependsOn as pulumi.Resource[]))],
+      });
+      instances.push(instance);
+      previous = [rolloutGate(parent, s.name, plan, network, instance, ROLLOUT_TIMING.serviceSeconds)];
+    }
     servers.push(...instances);
     nlbs[region] = networkLoadBalancer(parent, `${name}-api${suffix}`, {
       plan,

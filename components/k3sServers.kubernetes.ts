@@ -85,6 +85,9 @@ export function buildK3sKubernetes(parent: pulumi.ComponentResource, name: strin
         serviceName: KUBERNETES_NAMES.k3sService,
         replicas: servers.length,
         podManagementPolicy: "Parallel",
+        // Rolling changes: the controller replaces one server at a time, highest ordinal first, each Ready before the
+        // next (planner/rollout.ts); the Service keeps answering through the others.
+        updateStrategy: { type: "RollingUpdate" },
         selector: { matchLabels: podSelector },
         template: {
           metadata: { labels: objectLabels(plan, app) },

@@ -4,7 +4,8 @@ import { renderKineUserData, ssmParameters } from "../planner/awsUserData";
 import { kineDsn } from "../planner/kine";
 import { ports } from "../planner/ports";
 import { regionalFrontend } from "../planner/wiring";
-import { ec2Instance, endpointNames, networkLoadBalancer, privateAlias, regionSuffix, ssmParameter, tlsParameters } from "./aws.common";
+import { ec2Instance, endpointNames, networkLoadBalancer, privateAlias, regionSuffix, rolloutGate, ssmParameter, tlsParameters } from "./aws.common";
+import { ROLLOUT_TIMING } from "../planner/rollout";
 import { requireTls } from "./controlPlanePki";
 import type { AwsPlatform } from "./platform";
 import type { KineEndpointArgs, KineEndpointBuild } from "./kineEndpoint";
@@ -18,6 +19,9 @@ export function buildKineAws(parent: pulumi.ComponentResource, name: string, arg
   const { plan } = args;
   const tls = requireTls("KineEndpoint", plan, args.tls);
   const out: pulumi.Resource[] = [];
+  // The chain runs through every control-plane region in turn (primary first).
+  let previous: pulumi.Resource[] | undefined;
+  const gates: pulumi.Resource[] = [];
   for (const region of p.controlPlaneRegions) {
     const network = p.regions[region];
     const suffix = regionSuffix(p, region);
@@ -37,8 +41,10 @@ export function buildKineAws(parent: pulumi.ComponentResource, name: string, arg
       true,
       region,
     );
-    const replicas: aws.ec2.Instance[] = here.map((r) =>
-      ec2Instance(parent, r.name, {
+    // One replica at a time (planner/rollout.ts): replica i+1 waits for replica i's gate (kine active, 2379 answering).
+    const replicas: aws.ec2.Instance[] = [];
+    for (const r of here) {
+      const instance = ec2Instance(parent, r.name, {
         plan,
         network,
         zone: r.zone,
@@ -51,9 +57,12 @@ export function buildKineAws(parent: pulumi.ComponentResource, name: string, arg
         role: "kine",
         hostName: r.name,
         // TLS: the replica's serving and database-client files, in its own region (what its pre-start script reads).
-        dependsOn: [dsn, ...(tls ? tlsParameters(parent, p, plan, tls, r.name, region) : []), ...(args.dependsOn as pulumi.Resource[])],
-      }),
-    );
+        dependsOn: [dsn, ...(tls ? tlsParameters(parent, p, plan, tls, r.name, region) : []), ...(previous ?? (args.dependsOn as pulumi.Resource[]))],
+      });
+      replicas.push(instance);
+      previous = [rolloutGate(parent, r.name, plan, network, instance, ROLLOUT_TIMING.serviceSeconds)];
+      gates.push(...previous);
+    }
     const nlb = networkLoadBalancer(parent, `${name}-etcd${suffix}`, {
       plan,
       network,
@@ -67,5 +76,7 @@ export function buildKineAws(parent: pulumi.ComponentResource, name: string, arg
     const record = privateAlias(parent, `${name}-etcd${suffix}`, p, endpointNames(plan, region).kine, nlb.lb);
     out.push(...replicas, nlb.listener, record);
   }
+  // k3s waits for the last replica's gate too.
+  out.push(...gates.slice(-1));
   return { replicas: out, endpoints: pulumi.output([...plan.kine.endpoints]) };
 }

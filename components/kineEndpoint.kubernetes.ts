@@ -5,7 +5,7 @@ import { KUBERNETES_NAMES } from "../planner/plan";
 import { ports } from "../planner/ports";
 import { KINE_IMAGE_UID } from "../planner/versions";
 import type { KubernetesPlatform } from "./platform";
-import type { KineEndpointArgs, KineEndpointBuild } from "./kineEndpoint";
+import { kineDependsOn, type KineEndpointArgs, type KineEndpointBuild } from "./kineEndpoint";
 import { requireTls, tlsSecretData, tlsSecretVolume } from "./controlPlanePki";
 import { KINE_TLS_FILES, TLS_DIRS } from "../planner/tls";
 import { K8S_APPS, k8sOpts, meta, objectLabels, preferHostSpread, restrictedContainer, selectorLabels, zoneAffinity, zoneSpread } from "./kubernetes.common";
@@ -49,14 +49,12 @@ export function buildKineKubernetes(parent: pulumi.ComponentResource, name: stri
   const deployment = new k8s.apps.v1.Deployment(
     `${name}-deployment`,
     {
-      metadata: {
-        ...meta(p, KINE_DEPLOYMENT_NAME, objectLabels(plan, app)),
-        // Ties the Deployment to a successful bootstrap, as the docker target does with a label.
-        annotations: { "yb-k3s.io/database-ready": pulumi.output(args.databaseReady).apply(String) },
-      },
+      // No input derives from the bootstrap Job: re-running (replacing) the Job never replaces or restarts Kine.
+      metadata: meta(p, KINE_DEPLOYMENT_NAME, objectLabels(plan, app)),
       spec: {
         replicas: replicas.length,
         selector: { matchLabels: podSelector },
+        // Rolling changes never take a replica away before its successor is Ready (planner/rollout.ts).
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
         template: {
           metadata: { labels: objectLabels(plan, app) },
@@ -98,8 +96,9 @@ export function buildKineKubernetes(parent: pulumi.ComponentResource, name: stri
         },
       },
     },
-    // Kine starts only after the bootstrap Job completed (schema created before Kine's own CREATE ... IF NOT EXISTS).
-    opts({ dependsOn: [secret, ...(tlsSecret ? [tlsSecret] : []), ...toArray(args.dependsOn)] }),
+    // Kine starts only after the bootstrap Job completed (schema created before Kine's own CREATE ... IF NOT EXISTS):
+    // explicit dependencies only, gated on the bootstrap's success (components/kineEndpoint.ts).
+    opts({ dependsOn: kineDependsOn(args).apply((d) => [secret, ...(tlsSecret ? [tlsSecret] : []), ...d]) }),
   );
 
   const pdb = new k8s.policy.v1.PodDisruptionBudget(
@@ -138,5 +137,3 @@ export function buildKineKubernetes(parent: pulumi.ComponentResource, name: stri
 
   return { replicas: [deployment, service, pdb, networkPolicy], endpoints: pulumi.output([...plan.kine.endpoints]) };
 }
-
-const toArray = <T>(x: readonly T[] | undefined): T[] => (x ? [...x] : []);

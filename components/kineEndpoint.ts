@@ -25,6 +25,14 @@ export interface KineEndpointBuild {
   readonly endpoints: pulumi.Output<string[]>;
 }
 
+/**
+ * What Kine's first replica (or Deployment) waits for: `dependsOn`, once `databaseReady` resolved (a failed bootstrap
+ * rejects it, so Kine is never created or changed on a failed schema step). Explicit dependencies only: no Kine input
+ * derives from the bootstrap, so a re-run (replacement) of the bootstrap step never replaces Kine as a dependent.
+ */
+export const kineDependsOn = (args: KineEndpointArgs): pulumi.Output<pulumi.Input<pulumi.Resource>[]> =>
+  pulumi.output(args.databaseReady).apply(() => [...args.dependsOn]);
+
 /** Kine replicas serving the etcd API on 2379 over one YugabyteDB database, reachable only inside the deployment. */
 export class KineEndpoint extends pulumi.ComponentResource {
   readonly replicas: pulumi.Resource[];

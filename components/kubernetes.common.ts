@@ -8,6 +8,8 @@ import type { KubernetesPlatform } from "./platform";
 export const K8S_APPS = {
   yugabyte: "yugabytedb",
   bootstrap: "yugabytedb-bootstrap",
+  /** The per-zone rollout gate Jobs (planner/rollout.ts). */
+  rollout: "yugabytedb-rollout",
   kine: "kine",
   k3s: "k3s",
 } as const;
@@ -46,6 +48,9 @@ export const k8sOpts = (parent: pulumi.Resource, p: KubernetesPlatform, extra: p
 
 /** Single-quote a word for /bin/sh. */
 export const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** The pod's own namespace (downward API). */
+export const POD_NAMESPACE_ENV: k8s.types.input.core.v1.EnvVar = { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } };
 
 /** Pod-level env var carrying the pod's own name (the StatefulSet ordinal is in it). */
 export const POD_NAME_ENV: k8s.types.input.core.v1.EnvVar = { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } };

@@ -3,7 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { renderYugabyteUserData, ssmParameters } from "../planner/awsUserData";
 import { ports } from "../planner/ports";
 import { regionalFrontend } from "../planner/wiring";
-import { awsTags, ec2Instance, endpointNames, networkLoadBalancer, privateAlias, regionSuffix, ssmParameter, tlsParameters } from "./aws.common";
+import { awsTags, ec2Instance, endpointNames, networkLoadBalancer, privateAlias, regionSuffix, rolloutGate, ssmParameter, tlsParameters } from "./aws.common";
+import { ROLLOUT_TIMING, renderScaleInDrainScript } from "../planner/rollout";
+import { TLS_DIRS } from "../planner/tls";
 import { requireTls } from "./controlPlanePki";
 import type { AwsPlatform } from "./platform";
 import type { YugabyteClusterArgs, YugabyteClusterBuild } from "./yugabyteCluster";
@@ -27,7 +29,11 @@ export function buildYugabyteAws(parent: pulumi.ComponentResource, name: string,
   const tls = requireTls("YugabyteCluster", plan, args.tls);
   const bootstrapTls = tls ? tlsParameters(parent, p, plan, tls, "bootstrap", p.ssmRegion) : [];
 
+  // Rolling changes, one node at a time (planner/rollout.ts): node i+1 depends on node i's gate, which succeeds once
+  // node i is ALIVE again, out of the leader blacklist and nothing is under-replicated. A replacement stops the old
+  // instance first (its yugabyted unit drains leaders on stop) and keeps the data volume: only the attachment moves.
   const instances: aws.ec2.Instance[] = [];
+  let previous: pulumi.Resource[] = [];
   for (const node of plan.nodes) {
     const network = p.regions[node.region];
     const o = { parent, provider: network.provider };
@@ -60,12 +66,26 @@ export function buildYugabyteAws(parent: pulumi.ComponentResource, name: string,
       dependsOn: [
         ...(node.index === 0 ? [...params, ...bootstrapTls] : tls ? [params[0]] : []),
         ...(tls ? tlsParameters(parent, p, plan, tls, node.name, p.ssmRegion) : []),
+        ...previous,
       ],
-      ignoreUserDataChanges: true,
     });
-    new aws.ec2.VolumeAttachment(`${node.name}-data-attachment`, { deviceName: "/dev/sdf", volumeId: volume.id, instanceId: instance.id, stopInstanceBeforeDetaching: true }, o);
+    const attachment = new aws.ec2.VolumeAttachment(
+      `${node.name}-data-attachment`,
+      { deviceName: "/dev/sdf", volumeId: volume.id, instanceId: instance.id, stopInstanceBeforeDetaching: true },
+      o,
+    );
     instances.push(instance);
+    const gate = rolloutGate(parent, node.name, plan, network, instance, ROLLOUT_TIMING.rejoinSeconds);
+    previous = [attachment, gate];
   }
+
+  // Scale-in, after every node's gate and before anything the plan no longer has is removed (Pulumi deletes removed
+  // resources last): on node 0, drain every tablet server not in the plan (data blacklist, load move to 100%).
+  const scaleIn = rolloutGate(parent, plan.nodes[0].name, plan, p.regions[plan.nodes[0].region], instances[0], ROLLOUT_TIMING.rejoinSeconds, {
+    step: "scale-in",
+    commands: renderScaleInDrainScript(plan, { certsDir: TLS_DIRS.yugabyte }),
+    dependsOn: previous,
+  });
 
   // One internal YSQL NLB per control-plane region, over that region's nodes: Kine there never depends on another region.
   for (const region of p.controlPlaneRegions) {
@@ -91,8 +111,9 @@ export function buildYugabyteAws(parent: pulumi.ComponentResource, name: string,
 
   const first = plan.nodes[0];
   return {
-    // Node 0 runs the bootstrap on the host; Kine gates itself on the schema (it polls for it before every start).
-    bootstrap: instances[0],
+    // Node 0 runs the bootstrap on the host; Kine gates itself on the schema (it polls for it before every start). Kine
+    // waits for the scale-in step after the last node's gate, so a rollout changes databases first, then Kine, then k3s.
+    bootstrap: scaleIn,
     ready: pulumi.output(true),
     ysqlEndpoint: pulumi.output(`${plan.yugabyte.ysqlHost}:${ports.ysql}`),
     operatorYsqlEndpoint: pulumi.output(`(private: ${plan.yugabyte.ysqlHost}:${ports.ysql} from inside the VPC; see the access hints for SSM port forwarding)`),

@@ -5,9 +5,10 @@ import { SECRET_FILES } from "../planner/secretFiles";
 import { ports } from "../planner/ports";
 import type { DockerPlatform } from "./platform";
 import type { YugabyteClusterArgs, YugabyteClusterBuild } from "./yugabyteCluster";
-import { pinnedImage, stackLabels } from "./docker.common";
+import { afterSuccess, pinnedImage, stackLabels } from "./docker.common";
 import { requireTls, tlsUploads } from "./controlPlanePki";
-import { renderSecureLauncher } from "../planner/tlsLaunch";
+import { ROLLOUT_SCRIPTS, ROLLOUT_TIMING, renderDrainScript, renderRejoinGateScript, renderScaleInDrainScript, renderTrapLauncher, renderUndrainScript } from "../planner/rollout";
+import { BOOTSTRAP_TLS_FILES, TLS_DIRS } from "../planner/tls";
 
 /** yugabyted's own production limits (nofile 1048576, nproc 12000). */
 const ULIMITS = [
@@ -24,7 +25,18 @@ export function buildYugabyteDocker(parent: pulumi.ComponentResource, name: stri
   // yugabyted --secure: the superuser password from a 0600 file (never env: `docker inspect` shows env).
   const yugabytedEnv = pulumi.secret(pulumi.output(args.adminPassword).apply((pw) => `YSQL_PASSWORD='${pw}'\n`));
 
+  // Inside every node: the drain (before a stop) and undrain (after a start) scripts of planner/rollout.ts.
+  const rolloutScripts: docker.types.input.ContainerUpload[] = [
+    { file: ROLLOUT_SCRIPTS.drain, content: renderDrainScript(plan, { certsDir: TLS_DIRS.yugabyte }), executable: true },
+    { file: ROLLOUT_SCRIPTS.undrain, content: renderUndrainScript(plan, { certsDir: TLS_DIRS.yugabyte }), executable: true },
+  ];
+
+  // Rolling changes, one node at a time (planner/rollout.ts): node i+1 depends on node i's gate, which succeeds only
+  // once node i is ALIVE again and nothing is under-replicated. Every container has a fixed name and fixed host ports,
+  // so a replacement deletes first (the provider would otherwise create the new one next to the old and fail on the
+  // name), stopping gracefully (`destroyGraceSeconds`) so the launcher's drain moves leaders away first.
   const containers: docker.Container[] = [];
+  let previous: pulumi.Input<pulumi.Input<pulumi.Resource>[]> = [];
   for (const node of plan.nodes) {
     const volume = new docker.Volume(
       `${node.name}-data`,
@@ -47,10 +59,11 @@ export function buildYugabyteDocker(parent: pulumi.ComponentResource, name: stri
         name: `${plan.prefix}-${node.name}`,
         hostname: node.name,
         image: image.imageId,
-        command: tls
-          ? ["/bin/bash", "-c", renderSecureLauncher(`${bin}/yugabyted`, node.yugabytedArgs, SECRET_FILES.yugabytedEnv)]
-          : [`${bin}/yugabyted`, ...node.yugabytedArgs],
-        uploads: tls ? [...tlsUploads(tls.filesFor(node.name)), { file: SECRET_FILES.yugabytedEnv, content: yugabytedEnv, permissions: "0600" }] : [],
+        command: ["/bin/bash", "-c", renderTrapLauncher(`${bin}/yugabyted`, node.yugabytedArgs, { address: node.address, ...(tls ? { envFile: SECRET_FILES.yugabytedEnv } : {}) })],
+        uploads: [
+          ...rolloutScripts,
+          ...(tls ? [...tlsUploads(tls.filesFor(node.name)), { file: SECRET_FILES.yugabytedEnv, content: yugabytedEnv, permissions: "0600" }] : []),
+        ],
         networksAdvanced: [{ name: p.network.name, aliases: [node.name] }],
         volumes: [{ volumeName: volume.name, containerPath: plan.yugabyte.baseDir }],
         ports: published,
@@ -66,12 +79,52 @@ export function buildYugabyteDocker(parent: pulumi.ComponentResource, name: stri
         // Pulumi waits for the health check, so later nodes join a running first node.
         wait: true,
         waitTimeout: 600,
+        destroyGraceSeconds: ROLLOUT_TIMING.stopGraceSeconds,
         labels: [...stackLabels(plan, "yugabyte"), { label: "yb-k3s.zone", value: node.zone }, { label: "yb-k3s.cloud-location", value: node.cloudLocation }],
       },
-      { ...opts, dependsOn: node.join ? [containers[0]] : [] },
+      { ...opts, dependsOn: previous, deleteBeforeReplace: true },
     );
     containers.push(container);
+    // The gate re-runs whenever its node is replaced: it carries the node's container id.
+    const gateName = `${plan.prefix}-${node.name}-rejoin`;
+    const gate = new docker.Container(
+      `${node.name}-rejoin`,
+      {
+        name: gateName,
+        image: image.imageId,
+        command: ["/bin/bash", "-c", renderRejoinGateScript(plan, [node], { certsDir: TLS_DIRS.bootstrap, caFile: BOOTSTRAP_TLS_FILES.caFile })],
+        uploads: tls ? tlsUploads(tls.filesFor("bootstrap")) : [],
+        networksAdvanced: [{ name: p.network.name }],
+        restart: "no",
+        mustRun: false,
+        attach: true,
+        logs: true,
+        labels: [...stackLabels(plan, "yugabyte-rollout-gate"), { label: "yb-k3s.node", value: node.name }, { label: "yb-k3s.node-container", value: container.id }],
+      },
+      { ...opts, dependsOn: [container], deleteBeforeReplace: true },
+    );
+    previous = afterSuccess(gate, `rollout gate of ${node.name}`, gateName);
   }
+  // Scale-in: before any node the plan no longer has is removed (Pulumi deletes removed resources last), drain it —
+  // data blacklist, load move to 100%. A no-op on the first deployment and whenever no node is leaving.
+  const scaleInName = `${plan.prefix}-yb-scale-in`;
+  const scaleIn = new docker.Container(
+    `${name}-scale-in`,
+    {
+      name: scaleInName,
+      image: image.imageId,
+      command: ["/bin/bash", "-c", renderScaleInDrainScript(plan, { certsDir: TLS_DIRS.bootstrap })],
+      uploads: tls ? tlsUploads(tls.filesFor("bootstrap")) : [],
+      networksAdvanced: [{ name: p.network.name }],
+      restart: "no",
+      mustRun: false,
+      attach: true,
+      logs: true,
+      labels: stackLabels(plan, "yugabyte-scale-in"),
+    },
+    { ...opts, dependsOn: previous, deleteBeforeReplace: true },
+  );
+  const lastGate = afterSuccess(scaleIn, "scale-in drain", scaleInName);
 
   // One-shot bootstrap from the same image; Pulumi attaches and waits for it to exit.
   const bootstrap = new docker.Container(
@@ -96,13 +149,11 @@ export function buildYugabyteDocker(parent: pulumi.ComponentResource, name: stri
       logs: true,
       labels: stackLabels(plan, "yugabyte-bootstrap"),
     },
-    { ...opts, dependsOn: containers },
+    // After every node and the last gate; fixed name: a changed script or image re-runs it delete-first.
+    { ...opts, dependsOn: pulumi.output(lastGate).apply((g) => [...containers, ...g]), deleteBeforeReplace: true },
   );
-  const ready = bootstrap.exitCode.apply((code) => {
-    // Unknown during preview and under mocks; a real non-zero exit stops the deployment before Kine starts.
-    if (code !== undefined && code !== null && code !== 0) throw new Error(`YugabyteDB bootstrap exited with ${code}; see: docker logs ${plan.prefix}-yb-bootstrap`);
-    return true;
-  });
+  // Kine waits on this (components/kineEndpoint.ts): a non-zero exit stops the deployment before Kine changes.
+  const ready = afterSuccess(bootstrap, "YugabyteDB bootstrap", `${plan.prefix}-yb-bootstrap`).apply(() => true);
 
   const first = plan.nodes[0];
   const loopbackHost = p.bindAddress.includes(":") ? `[${p.bindAddress}]` : p.bindAddress;

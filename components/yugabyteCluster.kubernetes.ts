@@ -6,8 +6,10 @@ import { ports } from "../planner/ports";
 import type { KubernetesPlatform } from "./platform";
 import type { YugabyteClusterArgs, YugabyteClusterBuild } from "./yugabyteCluster";
 import { requireTls, tlsSecretData, tlsSecretVolume, type TlsFile } from "./controlPlanePki";
-import { TLS_DIRS } from "../planner/tls";
-import { K8S_APPS, POD_NAME_ENV, ZONE_POD_LABEL, k8sOpts, meta, objectLabels, selectorLabels, shq, zoneAffinity } from "./kubernetes.common";
+import { BOOTSTRAP_TLS_FILES, TLS_DIRS } from "../planner/tls";
+import { ROLLOUT_TIMING, renderDrainScript, renderRejoinGateScript, renderScaleInDrainScript, renderUndrainInBackground, yugabyteZoneOrder } from "../planner/rollout";
+import { createHash } from "node:crypto";
+import { K8S_APPS, POD_NAME_ENV, POD_NAMESPACE_ENV, ZONE_POD_LABEL, k8sOpts, meta, objectLabels, selectorLabels, shq, zoneAffinity } from "./kubernetes.common";
 
 /** Where the data PersistentVolume is mounted; the plan's baseDir lives below it. */
 export const YB_DATA_MOUNT = "/mnt/disk0";
@@ -18,6 +20,12 @@ export const BOOTSTRAP_BACKOFF_LIMIT = 4;
 
 /** StatefulSet name of a zone: its pods are `yb-<zone>-<ordinal>`, exactly the plan's node names. */
 export const yugabyteStatefulSetName = (zone: string): string => `yb-${zone}`;
+/** The rollout gate Job of a zone (and its service account / role, shared by every zone). */
+export const yugabyteRolloutJobName = (zone: string): string => `yb-rollout-${zone}`;
+export const YB_ROLLOUT_ACCOUNT = "yb-rollout";
+export const YB_SCALE_IN_JOB = "yb-scale-in";
+/** Pod-template annotation on a gate Job: the hash of its StatefulSet's spec, so any change to it re-runs the gate. */
+export const ROLLOUT_SPEC_ANNOTATION = "yb-k3s.io/statefulset-spec-sha256";
 
 /**
  * The container command of a zone's StatefulSet. Pods of a StatefulSet share one template, but yugabyted's arguments
@@ -25,10 +33,11 @@ export const yugabyteStatefulSetName = (zone: string): string => `yb-${zone}`;
  * rendered verbatim into a case statement keyed by the pod name (from the downward API): what `pulumi preview` shows is
  * exactly what each pod runs, and a pod the plan does not know (StatefulSet scaled by hand) refuses to start.
  */
-export function renderYugabytedLauncher(nodes: readonly NodePlan[], binDir: string): string {
+export function renderYugabytedLauncher(nodes: readonly NodePlan[], binDir: string, preamble: readonly string[] = []): string {
   const arms = nodes.map((n) => `  ${n.name})\n    exec ${shq(`${binDir}/yugabyted`)} ${n.yugabytedArgs.map(shq).join(" ")}\n    ;;`);
   return [
     "set -eu",
+    ...preamble,
     `case "\${POD_NAME}" in`,
     ...arms,
     "  *)",
@@ -109,14 +118,78 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
   const secretEnv = (key: string, as: string = key): k8s.types.input.core.v1.EnvVar => ({ name: as, valueFrom: { secretKeyRef: { name: YB_BOOTSTRAP_NAME, key } } });
 
   const res = cfg.yugabyteResources;
-  // Node 0's zone first: every other StatefulSet depends on it (Pulumi awaits its readiness), so the other zones join
-  // a running node instead of crash-looping until it exists.
-  const firstZone = plan.nodes[0].zone;
-  const zones = [firstZone, ...plan.regions.flatMap((r) => r.zones).filter((z) => z !== firstZone)];
+  const bootstrapLabels = objectLabels(plan, K8S_APPS.bootstrap);
+  const bootstrapTls = tls ? tlsSecret(`${name}-bootstrap-tls`, `${YB_BOOTSTRAP_NAME}-tls`, tls.filesFor("bootstrap")) : undefined;
+
+  // The rollout gates read their own zone's StatefulSet from the API server: a service account allowed exactly that.
+  const zones = yugabyteZoneOrder(plan);
+  const rolloutLabels = objectLabels(plan, K8S_APPS.rollout);
+  const account = new k8s.core.v1.ServiceAccount(`${name}-rollout`, { metadata: meta(p, YB_ROLLOUT_ACCOUNT, rolloutLabels), automountServiceAccountToken: false }, opts());
+  const role = new k8s.rbac.v1.Role(
+    `${name}-rollout`,
+    {
+      metadata: meta(p, YB_ROLLOUT_ACCOUNT, rolloutLabels),
+      rules: [{ apiGroups: ["apps"], resources: ["statefulsets"], resourceNames: zones.map(yugabyteStatefulSetName), verbs: ["get"] }],
+    },
+    opts(),
+  );
+  const binding = new k8s.rbac.v1.RoleBinding(
+    `${name}-rollout`,
+    {
+      metadata: meta(p, YB_ROLLOUT_ACCOUNT, rolloutLabels),
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: YB_ROLLOUT_ACCOUNT },
+      subjects: [{ kind: "ServiceAccount", name: YB_ROLLOUT_ACCOUNT, namespace: p.namespace }],
+    },
+    opts({ dependsOn: [account, role] }),
+  );
+
+  // Rolling changes, zone after zone (planner/rollout.ts): zone i+1's StatefulSet depends on zone i's gate Job, which
+  // completes only once zone i's StatefulSet has really rolled out (read from the API server, not the provider's await)
+  // and its nodes are ALIVE, out of the leader blacklist and nothing is under-replicated. Inside a zone the controller
+  // restarts one pod at a time (RollingUpdate; maxUnavailable stays at its default of 1, a feature-gated field); each
+  // pod's preStop hook drains its leaders first.
+  // On the first deployment this is also what makes later zones join a running node 0.
+  // Scale-in, before any StatefulSet changes (a lower replica count removes pods at once): drain every tablet server
+  // the plan no longer has (data blacklist, load move to 100%). A no-op on the first deployment and when none leaves.
+  const scaleInLabels = objectLabels(plan, K8S_APPS.rollout, { "yb-k3s.io/step": "scale-in" });
+  const scaleIn = new k8s.batch.v1.Job(
+    `${name}-${YB_SCALE_IN_JOB}`,
+    {
+      metadata: { ...meta(p, YB_SCALE_IN_JOB, scaleInLabels), annotations: { "pulumi.com/replaceUnready": "true" } },
+      spec: {
+        backoffLimit: 2,
+        activeDeadlineSeconds: ROLLOUT_TIMING.rejoinSeconds + 600,
+        template: {
+          metadata: { labels: scaleInLabels },
+          spec: {
+            restartPolicy: "Never",
+            serviceAccountName: YB_ROLLOUT_ACCOUNT,
+            automountServiceAccountToken: true,
+            securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+            containers: [
+              {
+                name: "scale-in",
+                image: plan.yugabyte.image,
+                imagePullPolicy: "IfNotPresent",
+                command: ["/bin/bash", "-c", renderScaleInDrainScript(plan, { certsDir: TLS_DIRS.bootstrap, firstStatefulSet: yugabyteStatefulSetName(zones[0]) })],
+                env: [POD_NAMESPACE_ENV],
+                resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+                securityContext: { allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["NET_RAW"] } },
+                ...(bootstrapTls ? { volumeMounts: [{ name: "tls", mountPath: TLS_DIRS.bootstrap, readOnly: true }] } : {}),
+              },
+            ],
+            ...(bootstrapTls ? { volumes: [bootstrapTls.volume] } : {}),
+          },
+        },
+      },
+    },
+    opts({ dependsOn: [binding, ...(bootstrapTls ? [bootstrapTls.secret] : [])], deleteBeforeReplace: true, customTimeouts: { create: "45m", update: "45m" } }),
+  );
+
   const statefulSets: k8s.apps.v1.StatefulSet[] = [];
+  const gates: k8s.batch.v1.Job[] = [scaleIn];
   for (const zone of zones) {
     const zoneNodes = plan.nodes.filter((n) => n.zone === zone).sort((a, b) => a.ordinal - b.ordinal);
-    if (zoneNodes.length === 0) continue;
     const stsName = yugabyteStatefulSetName(zone);
     zoneNodes.forEach((n, i) => {
       if (n.name !== `${stsName}-${i}`) throw new Error(`plan node ${n.name} is not pod ${i} of StatefulSet ${stsName}; node names must be yb-<zone>-<ordinal>`);
@@ -125,14 +198,11 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
     // TLS: one Secret per zone with the CA and the certificates of that zone's pods (a StatefulSet has one template;
     // yugabyted picks node.<its advertise address>.crt from the directory).
     const zoneTls = tls ? tlsSecret(`${name}-${stsName}-tls`, `${stsName}-tls`, dedupe(zoneNodes.flatMap((n) => tls.filesFor(n.name)))) : undefined;
-    const sts = new k8s.apps.v1.StatefulSet(
-      `${name}-${stsName}`,
-      {
-        metadata: meta(p, stsName, objectLabels(plan, app, { [ZONE_POD_LABEL]: zone })),
-        spec: {
+    const spec: k8s.types.input.apps.v1.StatefulSetSpec = {
           serviceName: KUBERNETES_NAMES.headlessService,
           replicas: zoneNodes.length,
           // Pods of a zone start together; joiners retry until node 0 answers (it is created first, see dependsOn).
+          // Only scaling is parallel: a rolling update still replaces one pod at a time, highest ordinal first.
           podManagementPolicy: "Parallel",
           updateStrategy: { type: "RollingUpdate" },
           selector: { matchLabels: zoneSelector },
@@ -141,7 +211,8 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
           template: {
             metadata: { labels: objectLabels(plan, app, { [ZONE_POD_LABEL]: zone }) },
             spec: {
-              terminationGracePeriodSeconds: 120,
+              // The preStop drain (bounded) and yugabyted's own shutdown.
+              terminationGracePeriodSeconds: ROLLOUT_TIMING.stopGraceSeconds,
               affinity: {
                 nodeAffinity: zoneAffinity(cfg.zoneLabel, [zone]),
                 // Never two YugabyteDB pods (of any zone) on one host: a host failure costs at most one replica.
@@ -156,7 +227,9 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
                   name: "yugabyted",
                   image: plan.yugabyte.image,
                   imagePullPolicy: "IfNotPresent",
-                  command: ["/bin/bash", "-c", renderYugabytedLauncher(zoneNodes, plan.yugabyte.binDir)],
+                  command: ["/bin/bash", "-c", renderYugabytedLauncher(zoneNodes, plan.yugabyte.binDir, renderUndrainInBackground(plan, { certsDir: TLS_DIRS.yugabyte }))],
+                  // Before the kubelet stops the pod (rolling update, eviction, drain): move its leaders away.
+                  lifecycle: { preStop: { exec: { command: ["/bin/bash", "-c", renderDrainScript(plan, { certsDir: TLS_DIRS.yugabyte })] } } },
                   env: [POD_NAME_ENV, ...(tls ? [secretEnv(BOOTSTRAP_ENV.adminPassword, "YSQL_PASSWORD")] : [])],
                   ports: containerPorts,
                   // Requests = limits: Guaranteed QoS, the last class the kubelet evicts under pressure.
@@ -186,13 +259,62 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
               },
             },
           ],
-        },
-      },
+    };
+    const sts = new k8s.apps.v1.StatefulSet(
+      `${name}-${stsName}`,
+      { metadata: meta(p, stsName, objectLabels(plan, app, { [ZONE_POD_LABEL]: zone })), spec },
       // Fixed names + immutable fields (volumeClaimTemplates, selector): a replacement must delete first. With
       // protectData the StatefulSets are protected, so a replacement (or destroy) stops for a human decision.
-      opts({ dependsOn: [headless, secret, ...(zoneTls ? [zoneTls.secret] : []), ...statefulSets.slice(0, 1)], protect: plan.protectData, deleteBeforeReplace: true }),
+      opts({ dependsOn: [headless, secret, ...(zoneTls ? [zoneTls.secret] : []), ...gates.slice(-1)], protect: plan.protectData, deleteBeforeReplace: true }),
     );
     statefulSets.push(sts);
+
+    // The zone's gate: a Job whose pod template carries the hash of the StatefulSet's spec (plain values from the
+    // plan), so every change to the StatefulSet replaces — re-runs — it. Fixed name: delete-before-replace.
+    const specHash = createHash("sha256").update(JSON.stringify(spec)).digest("hex");
+    const gateLabels = objectLabels(plan, K8S_APPS.rollout, { [ZONE_POD_LABEL]: zone });
+    const gate = new k8s.batch.v1.Job(
+      `${name}-${yugabyteRolloutJobName(zone)}`,
+      {
+        metadata: { ...meta(p, yugabyteRolloutJobName(zone), gateLabels), annotations: { "pulumi.com/replaceUnready": "true" } },
+        spec: {
+          backoffLimit: 2,
+          activeDeadlineSeconds: ROLLOUT_TIMING.rejoinSeconds + 600,
+          template: {
+            metadata: { labels: gateLabels, annotations: { [ROLLOUT_SPEC_ANNOTATION]: specHash } },
+            spec: {
+              restartPolicy: "Never",
+              serviceAccountName: YB_ROLLOUT_ACCOUNT,
+              automountServiceAccountToken: true,
+              securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+              containers: [
+                {
+                  name: "gate",
+                  image: plan.yugabyte.image,
+                  imagePullPolicy: "IfNotPresent",
+                  command: [
+                    "/bin/bash",
+                    "-c",
+                    renderRejoinGateScript(plan, zoneNodes, { certsDir: TLS_DIRS.bootstrap, caFile: BOOTSTRAP_TLS_FILES.caFile, statefulSet: stsName }),
+                  ],
+                  env: [POD_NAMESPACE_ENV],
+                  resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+                  securityContext: { allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["NET_RAW"] } },
+                  ...(bootstrapTls ? { volumeMounts: [{ name: "tls", mountPath: TLS_DIRS.bootstrap, readOnly: true }] } : {}),
+                },
+              ],
+              ...(bootstrapTls ? { volumes: [bootstrapTls.volume] } : {}),
+            },
+          },
+        },
+      },
+      opts({
+        dependsOn: [sts, binding, ...(bootstrapTls ? [bootstrapTls.secret] : [])],
+        deleteBeforeReplace: true,
+        customTimeouts: { create: "45m", update: "45m" },
+      }),
+    );
+    gates.push(gate);
   }
 
   // One budget over every database pod: voluntary disruptions (drains, upgrades) take one node at a time, which an RF>=3
@@ -216,6 +338,8 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
         ingress: [
           { from: [{ podSelector: { matchLabels: podSelector } }] },
           { from: [{ podSelector: { matchLabels: selectorLabels(plan, K8S_APPS.bootstrap) } }], ports: [tcp(ports.masterRpc), tcp(ports.ysql)] },
+          // The rollout gates: yb-admin (master RPC) and the master's under-replication endpoint (master UI port).
+          { from: [{ podSelector: { matchLabels: selectorLabels(plan, K8S_APPS.rollout) } }], ports: [tcp(ports.masterRpc), tcp(ports.masterUi)] },
           { from: [{ podSelector: { matchLabels: selectorLabels(plan, K8S_APPS.kine) } }], ports: [tcp(ports.ysql)] },
         ],
       },
@@ -223,8 +347,6 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
     opts(),
   );
 
-  const bootstrapLabels = objectLabels(plan, K8S_APPS.bootstrap);
-  const bootstrapTls = tls ? tlsSecret(`${name}-bootstrap-tls`, `${YB_BOOTSTRAP_NAME}-tls`, tls.filesFor("bootstrap")) : undefined;
   // No ttlSecondsAfterFinished: the provider awaits completion, and a Job that vanished would be recreated (re-run)
   // on the next `pulumi up`. The spec template is immutable: a changed script replaces (re-runs) the idempotent Job.
   const bootstrap = new k8s.batch.v1.Job(
@@ -260,7 +382,11 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
         },
       },
     },
-    opts({ dependsOn: [...statefulSets, secret, ysql, pdb, networkPolicy, ...(bootstrapTls ? [bootstrapTls.secret] : [])], deleteBeforeReplace: true, customTimeouts: { create: "35m", update: "35m" } }),
+    opts({
+      dependsOn: [...statefulSets, ...gates, secret, ysql, pdb, networkPolicy, ...(bootstrapTls ? [bootstrapTls.secret] : [])],
+      deleteBeforeReplace: true,
+      customTimeouts: { create: "35m", update: "35m" },
+    }),
   );
   // The provider fails the deployment when the Job fails (backoffLimit / deadline), so an id means it completed.
   const ready = bootstrap.metadata.apply(() => true);

@@ -20,13 +20,28 @@ export interface RecordedResource {
   readonly custom: boolean;
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
+  /** Every resource this one waits for (explicit `dependsOn` and the resources its inputs come from). */
   readonly dependsOn: readonly string[];
+  /** Per input property: the resources its value comes from (what the engine replaces dependents by). */
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  readonly deleteBeforeReplace: boolean;
+  readonly replaceOnChanges: readonly string[];
+  readonly ignoreChanges: readonly string[];
   readonly provider?: string;
 }
 
 export interface ProgramRun {
   readonly resources: RecordedResource[];
   readonly outputs: Record<string, unknown>;
+  /** What the mock engine answered per URN (the "state"), for a later run that continues from this one. */
+  readonly states: ReadonlyMap<string, MockState>;
+}
+
+export interface MockState {
+  /** The inputs the resource was created with (secrets revealed), as JSON. */
+  readonly inputs: string;
+  readonly id?: string;
+  readonly state: Record<string, unknown>;
 }
 
 export class DuplicateUrnError extends Error {}
@@ -93,6 +108,11 @@ export interface RunOptions {
   readonly config: Readonly<Record<string, unknown>>;
   /** Runs the program and returns its outputs; called after the mocks are in place. */
   readonly program: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+  /**
+   * A run this one continues from, the way `pulumi up` continues from the stack's state: a resource with the same URN
+   * and the same inputs keeps its earlier outputs (generated keys, certificates, passwords) instead of new ones.
+   */
+  readonly previous?: ProgramRun;
 }
 
 // One run at a time: the Pulumi runtime's settings are process-global.
@@ -107,6 +127,9 @@ export function runUnderMocks(o: RunOptions): Promise<ProgramRun> {
 async function runOnce(o: RunOptions): Promise<ProgramRun> {
   const resources: RecordedResource[] = [];
   const urns = new Set<string>();
+  const states = new Map<string, MockState>();
+  // The mock's newResource does not see the URN: the monitor wrapper queues it per type and name, in call order.
+  const pendingUrns = new Map<string, string[]>();
   const errors: Error[] = [];
 
   await pulumi.runtime.setMocks(
@@ -114,7 +137,13 @@ async function runOnce(o: RunOptions): Promise<ProgramRun> {
       newResource: (a) => {
         const state = resourceStates.get(a.type) ?? (a.type.startsWith("yb-k3s:") && !a.custom ? (i: Record<string, unknown>) => i : undefined);
         if (!state) throw new Error(`mock engine: unknown resource type ${a.type} (${a.name}); model it in lib/mocks`);
-        return { id: a.custom ? mockId(a.type, a.name) : undefined, state: state(revealed(a.inputs) as Record<string, unknown>, a.name) };
+        const urn = pendingUrns.get(`${a.type}\0${a.name}`)?.shift();
+        const inputs = revealed(a.inputs) as Record<string, unknown>;
+        const key = JSON.stringify(inputs);
+        const earlier = urn ? o.previous?.states.get(urn) : undefined;
+        const result = earlier && earlier.inputs === key ? { id: earlier.id, state: earlier.state } : { id: a.custom ? mockId(a.type, a.name) : undefined, state: state(inputs, a.name) };
+        if (urn) states.set(urn, { inputs: key, ...result });
+        return result;
       },
       call: (a) => {
         const fn = callResults.get(a.token);
@@ -136,6 +165,8 @@ async function runOnce(o: RunOptions): Promise<ProgramRun> {
   type Req = {
     getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getProtect(): boolean;
     getRetainondelete?(): boolean; getDependenciesList(): string[]; getProvider(): string; getObject(): { toJavaScript(): unknown };
+    getDeletebeforereplace(): boolean; getReplaceonchangesList(): string[]; getIgnorechangesList(): string[];
+    getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
   };
   const monitor = settings.getMonitor() as {
     newUrn(parent: string, type: string, name: string): string;
@@ -174,7 +205,13 @@ async function runOnce(o: RunOptions): Promise<ProgramRun> {
       return;
     }
     urns.add(urn);
+    const pendingKey = `${req.getType()}\0${req.getName()}`;
+    pendingUrns.set(pendingKey, [...(pendingUrns.get(pendingKey) ?? []), urn]);
     const wire = req.getObject().toJavaScript();
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => {
+      propertyDependencies[key] = deps.getUrnsList().map((u) => engineUrns.get(u) ?? u);
+    });
     resources.push({
       urn,
       type: req.getType(),
@@ -186,6 +223,10 @@ async function runOnce(o: RunOptions): Promise<ProgramRun> {
       protect: Boolean(req.getProtect()),
       retainOnDelete: Boolean(req.getRetainondelete?.()),
       dependsOn: req.getDependenciesList().map((u) => engineUrns.get(u) ?? u),
+      propertyDependencies,
+      deleteBeforeReplace: Boolean(req.getDeletebeforereplace()),
+      replaceOnChanges: req.getReplaceonchangesList(),
+      ignoreChanges: req.getIgnorechangesList(),
       provider: (toEngine(req.getProvider()) as string) || undefined,
     });
     return original(req, (err, res) => {
@@ -210,7 +251,7 @@ async function runOnce(o: RunOptions): Promise<ProgramRun> {
     await new Promise((r) => setTimeout(r, 0));
     const registrationError = errors.find((e) => e instanceof DuplicateUrnError || /mock engine:/.test(e.message));
     if (errors.length) throw registrationError ?? errors[0];
-    return { resources, outputs: resolved };
+    return { resources, outputs: resolved, states };
   } finally {
     process.off("unhandledRejection", onRejection);
   }

@@ -17,6 +17,9 @@ import type { ClusterPlan, K3sServerPlan, KineReplicaPlan, NodePlan } from "./pl
 import { SECRET_FILES } from "./secretFiles";
 import { BOOTSTRAP_TLS_FILES, KINE_TLS_FILES, hostFiles, type TlsRole } from "./tls";
 import { k3sBinaryUrl, kineBinaryUrl, yugabyteTarballUrl } from "./versions";
+import { ROLLOUT_SCRIPTS, renderDrainScript, renderRejoinGateScript, renderServiceGateScript, renderUndrainScript } from "./rollout";
+import { ports } from "./ports";
+import { TLS_DIRS } from "./tls";
 
 /** Amazon Time Sync Service, reachable from every VPC without NAT. */
 export const AMAZON_TIME_SYNC = "169.254.169.123";
@@ -207,13 +210,19 @@ export interface YugabyteUserDataOptions {
 /** The udev path of an EBS volume on a Nitro instance. */
 export const ebsDevicePath = (volumeId: string): string => `/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${volumeId.replace(/-/g, "")}`;
 
-export const YB_UNITS = { thp: "yb-k3s-thp.service", yugabyted: "yugabyted.service", bootstrap: "yb-k3s-bootstrap.service" } as const;
+export const YB_UNITS = { thp: "yb-k3s-thp.service", yugabyted: "yugabyted.service", bootstrap: "yb-k3s-bootstrap.service", undrain: "yb-k3s-undrain.service" } as const;
+
+/**
+ * What a rollout gate runs on a host (an SSM association, AWS-RunShellScript, as root): once cloud-init is done, the
+ * role's gate script (planner/rollout.ts). Pulumi waits for it to succeed before the next host is changed.
+ */
+export const ROLLOUT_GATE_COMMAND = `cloud-init status --wait >/dev/null 2>&1 || true; /bin/bash ${ROLLOUT_SCRIPTS.rejoin}`;
 
 export function renderYugabyteSetupScript(plan: ClusterPlan, node: NodePlan, o: YugabyteUserDataOptions): string {
   const y = plan.yugabyte;
   const home = y.binDir.replace(/\/bin$/, "");
   const release = `${home}-${y.version}`;
-  const units = [YB_UNITS.thp, YB_UNITS.yugabyted, ...(node.index === 0 ? [YB_UNITS.bootstrap] : [])];
+  const units = [YB_UNITS.thp, YB_UNITS.yugabyted, YB_UNITS.undrain, ...(node.index === 0 ? [YB_UNITS.bootstrap] : [])];
   return `${prelude(plan, o.ssmRegion, `YugabyteDB node ${node.name} setup (data volume, release, services)`)}
 DEVICE=${shq(ebsDevicePath(o.dataVolumeId))}
 MOUNT=${shq(DATA_MOUNT)}
@@ -329,6 +338,8 @@ export function renderYugabytedUnit(plan: ClusterPlan, node: NodePlan): string {
       ...(plan.tls ? [`EnvironmentFile=-${YUGABYTED_ENV_FILE}`, `ExecStartPre=+${YUGABYTE_PREPARE}`] : []),
       // Exactly the plan's arguments (ysql_sequence_cache_minval=1 is inside --tserver_flags).
       `ExecStart=${execLine(`${plan.yugabyte.binDir}/yugabyted`, node.yugabytedArgs)}`,
+      // Before every stop (a replacement's shutdown, a reboot, systemctl stop): move leaders away (bounded, best effort).
+      `ExecStop=${execLine("/bin/bash", [ROLLOUT_SCRIPTS.drain, node.address])}`,
       "Restart=always",
       "RestartSec=10",
       "LimitNOFILE=1048576",
@@ -339,6 +350,14 @@ export function renderYugabytedUnit(plan: ClusterPlan, node: NodePlan): string {
     Install: ["WantedBy=multi-user.target"],
   });
 }
+
+/** After every yugabyted start: let leaders come back once the node is ALIVE (planner/rollout.ts). */
+const UNDRAIN_UNIT = (plan: ClusterPlan, node: NodePlan) =>
+  unit({
+    Unit: [`Description=yb-k3s: ${node.name} back in the leader rotation`, `After=${YB_UNITS.yugabyted}`, `PartOf=${YB_UNITS.yugabyted}`],
+    Service: ["Type=oneshot", "User=yugabyte", "Group=yugabyte", `ExecStart=${execLine("/bin/bash", [ROLLOUT_SCRIPTS.undrain, node.address])}`],
+    Install: [`WantedBy=${YB_UNITS.yugabyted}`],
+  });
 
 const THP_UNIT = unit({
   Unit: ["Description=Transparent huge pages for YugabyteDB", `Before=${YB_UNITS.yugabyted}`],
@@ -378,6 +397,15 @@ export function yugabyteFiles(plan: ClusterPlan, node: NodePlan, o: YugabyteUser
     { path: `/etc/systemd/system/${YB_UNITS.thp}`, content: THP_UNIT, permissions: "0644" },
     { path: `/etc/systemd/system/${YB_UNITS.yugabyted}`, content: renderYugabytedUnit(plan, node), permissions: "0644" },
     { path: `${SCRIPT_DIR}/yb-k3s-setup`, content: renderYugabyteSetupScript(plan, node, o), permissions: "0755" },
+    // Rolling changes: drain before a stop, undrain after a start, and the gate the next node waits for.
+    { path: ROLLOUT_SCRIPTS.drain, content: renderDrainScript(plan, { certsDir: TLS_DIRS.yugabyte }), permissions: "0755" },
+    { path: ROLLOUT_SCRIPTS.undrain, content: renderUndrainScript(plan, { certsDir: TLS_DIRS.yugabyte }), permissions: "0755" },
+    { path: `/etc/systemd/system/${YB_UNITS.undrain}`, content: UNDRAIN_UNIT(plan, node), permissions: "0644" },
+    {
+      path: ROLLOUT_SCRIPTS.rejoin,
+      content: renderRejoinGateScript(plan, [node], { certsDir: TLS_DIRS.yugabyte, caFile: `${TLS_DIRS.yugabyte}/ca.crt` }),
+      permissions: "0755",
+    },
   ];
   if (plan.tls) files.push({ path: YUGABYTE_PREPARE, content: renderYugabytePrepareScript(plan, node, o.ssmRegion), permissions: "0755" });
   if (node.index === 0) {
@@ -520,6 +548,7 @@ export function kineFiles(plan: ClusterPlan, replica: KineReplicaPlan, o: RoleUs
     { path: `${SCRIPT_DIR}/yb-k3s-kine-prepare`, content: renderKinePrepareScript(plan, o, replica), permissions: "0755" },
     { path: "/etc/systemd/system/kine.service", content: renderKineUnit(plan, replica), permissions: "0644" },
     { path: `${SCRIPT_DIR}/yb-k3s-setup`, content: renderKineSetupScript(plan, replica, o), permissions: "0755" },
+    { path: ROLLOUT_SCRIPTS.rejoin, content: renderServiceGateScript(plan, "kine.service", ports.kine), permissions: "0755" },
   ];
 }
 
@@ -616,6 +645,7 @@ export function k3sFiles(plan: ClusterPlan, server: K3sServerPlan, o: K3sUserDat
     { path: `${SCRIPT_DIR}/yb-k3s-k3s-prepare`, content: renderK3sPrepareScript(plan, o, server), permissions: "0755" },
     { path: "/etc/systemd/system/k3s.service", content: renderK3sUnit(plan, server, o.extraTlsSans), permissions: "0644" },
     { path: `${SCRIPT_DIR}/yb-k3s-setup`, content: renderK3sSetupScript(plan, server, o), permissions: "0755" },
+    { path: ROLLOUT_SCRIPTS.rejoin, content: renderServiceGateScript(plan, "k3s.service", ports.k3sApi), permissions: "0755" },
   ];
 }
 

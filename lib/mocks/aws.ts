@@ -46,6 +46,9 @@ registerResource("aws:lb/listener:Listener", (i, name) => ({ ...i, arn: arn("ela
 registerResource("aws:route53/zone:Zone", (i, name) => ({ ...i, zoneId: `Z${digest(name, 12).toUpperCase()}`, nameServers: [] }));
 registerResource("aws:route53/record:Record", (i) => ({ ...i, fqdn: String(i.name) }));
 
+// Rollout gates (SSM associations the engine waits on)
+registerResource("aws:ssm/association:Association", (i, name) => ({ ...i, associationId: `assoc-${digest(name, 12)}`, arn: `arn:aws:ssm:us-east-1:${MOCK_ACCOUNT_ID}:association/${name}` }));
+
 // Identity and secrets
 registerResource("aws:ssm/parameter:Parameter", (i: Inputs) => ({ ...i, arn: `arn:aws:ssm:us-east-1:${MOCK_ACCOUNT_ID}:parameter${String(i.name)}`, version: 1 }));
 registerResource("aws:iam/role:Role", (i, name) => ({ ...i, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}`, name: i.name ?? name }));

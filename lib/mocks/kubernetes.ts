@@ -12,6 +12,9 @@ for (const type of [
   "kubernetes:batch/v1:Job",
   "kubernetes:policy/v1:PodDisruptionBudget",
   "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+  "kubernetes:core/v1:ServiceAccount",
+  "kubernetes:rbac.authorization.k8s.io/v1:Role",
+  "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
 ]) {
   registerResource(type, (i) => ({ ...i, status: {} }));
 }

@@ -67,6 +67,10 @@ describe("dev stack: shape", () => {
         "kubernetes:core/v1:Service",
         "kubernetes:networking.k8s.io/v1:NetworkPolicy",
         "kubernetes:policy/v1:PodDisruptionBudget",
+        // The rollout gates' service account, allowed to read their zones' StatefulSets.
+        "kubernetes:core/v1:ServiceAccount",
+        "kubernetes:rbac.authorization.k8s.io/v1:Role",
+        "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
       ].sort(),
     );
   });
@@ -226,9 +230,14 @@ describe("dev stack: YugabyteDB StatefulSets", () => {
     expect(spec(ysql).ports.map((p: Obj) => p.port)).toEqual([ports.ysql]);
   });
 
-  it("zone StatefulSets start after node 0's StatefulSet", () => {
-    const first = named(report, "StatefulSet", `yb-${report.plan.nodes[0].zone}`);
-    for (const s of ybStatefulSets()) if (s !== first) expect(s.dependsOn).toContain(first.urn);
+  it("node 0's zone first, then each zone's StatefulSet after the previous zone's rollout gate (which waits for that StatefulSet)", () => {
+    const zones = ybStatefulSets().map((s) => (s.inputs as Obj).metadata.name as string);
+    expect(zones[0]).toBe(`yb-${report.plan.nodes[0].zone}`);
+    ybStatefulSets().forEach((s, i) => {
+      const gate = named(report, "Job", `yb-rollout-${zones[i].slice(3)}`);
+      expect(gate.dependsOn).toContain(s.urn);
+      if (i > 0) expect(s.dependsOn).toContain(named(report, "Job", `yb-rollout-${zones[i - 1].slice(3)}`).urn);
+    });
   });
 });
 

@@ -20,8 +20,12 @@ describe("components used on their own", () => {
         return { ysql: db.ysqlEndpoint, ui: db.uiUrl, nodes: db.nodeIds };
       },
     });
-    const containers = run.resources.filter((r) => r.type === "docker:index/container:Container");
-    expect(containers.map((c) => c.name)).toEqual(["yb-a-0", "yb-b-0", "yb-c-0", "yb-a-1", "yb-b-1", "yb-c-1", "db-bootstrap"]);
+    const all = run.resources.filter((r) => r.type === "docker:index/container:Container");
+    // Each node is followed by its rollout gate (planner/rollout.ts), which the next node waits for.
+    const nodeNames = ["yb-a-0", "yb-b-0", "yb-c-0", "yb-a-1", "yb-b-1", "yb-c-1"];
+    // Then the scale-in drain (a no-op unless nodes leave), then the bootstrap.
+    expect(all.map((c) => c.name)).toEqual([...nodeNames.flatMap((n) => [n, `${n}-rejoin`]), "db-scale-in", "db-bootstrap"]);
+    const containers = all.filter((c) => !c.name.endsWith("-rejoin") && c.name !== "db-scale-in");
     const boot = containers.at(-1)!;
     for (const c of containers.slice(0, -1)) expect(boot.dependsOn).toContain(c.urn);
     expect(String((boot.inputs.command as string[])[2])).toContain("modify_placement_info 'local.east.a:2,local.east.b:2,local.east.c:1' 5");
@@ -30,7 +34,7 @@ describe("components used on their own", () => {
     // Every child is parented to its component; the component's token is yb-k3s:<module>:<Type>.
     const component = run.resources.find((r) => r.type === "yb-k3s:yugabyte:YugabyteCluster");
     expect(component?.name).toBe("db");
-    for (const c of containers) expect(c.parent).toBe(component?.urn);
+    for (const c of all) expect(c.parent).toBe(component?.urn);
   });
 
   it("fails loudly on a resource type the mock engine does not model", async () => {

@@ -7,6 +7,7 @@ import { parseYugabytedFlags } from "../../planner/flags";
 import { kineSchemaStatements } from "../../planner/kineSchema";
 import { ports, sensitivePorts } from "../../planner/ports";
 import { mockSecret } from "../../lib/mocks/registry";
+import { processesInArgv } from "../../policies/extract";
 
 let report: PlanReport;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test code reads provider inputs structurally
@@ -17,6 +18,11 @@ const containers = () => ofType("docker:index/container:Container");
 const role = (r: { inputs: Inputs }) => (r.inputs.labels as { label: string; value: string }[]).find((l) => l.label === "yb-k3s.role")?.value;
 const byRole = (name: string) => containers().filter((c) => role(c) === name);
 const argOf = (cmd: string[], flag: string) => cmd.find((a) => a.startsWith(`--${flag}=`))?.slice(flag.length + 3);
+/** What a node's launcher runs: `yugabyted start` and its arguments (the launcher is a bash script, see planner/rollout.ts). */
+const ybStart = (n: { inputs: Inputs }): string[] => {
+  const p = processesInArgv(n.inputs.command as string[], undefined, {}).find((x) => x.kind === "yb-start");
+  return p ? ["start", ...p.args] : [];
+};
 
 beforeAll(async () => {
   report = await planStack(readStackFile(stackFilePath("local"), "local"));
@@ -27,24 +33,28 @@ describe("local stack (docker)", () => {
     const nodes = byRole("yugabyte");
     expect(nodes.map((n) => n.name)).toEqual(["yb-zone-a-0", "yb-zone-b-0", "yb-zone-c-0"]);
     for (const n of nodes) {
-      const cmd = n.inputs.command as string[];
-      expect(cmd.slice(0, 3)).toEqual(["/home/yugabyte/bin/yugabyted", "start", "--background=false"]);
+      expect(n.inputs.command.slice(0, 2)).toEqual(["/bin/bash", "-c"]);
+      expect(n.inputs.command[2]).toContain("'/home/yugabyte/bin/yugabyted' 'start' '--background=false'");
+      const cmd = ybStart(n);
       expect(parseYugabytedFlags(argOf(cmd, "tserver_flags") ?? "").ysql_sequence_cache_minval).toBe("1");
       expect(argOf(cmd, "fault_tolerance")).toBe("zone");
       expect(n.inputs.restart).toBe("unless-stopped");
       expect(n.inputs.healthcheck.tests).toContain("/home/yugabyte/postgres/bin/pg_isready");
     }
-    expect(nodes.map((n) => argOf(n.inputs.command, "cloud_location"))).toEqual(["local.dc1.zone-a", "local.dc1.zone-b", "local.dc1.zone-c"]);
+    expect(nodes.map((n) => argOf(ybStart(n), "cloud_location"))).toEqual(["local.dc1.zone-a", "local.dc1.zone-b", "local.dc1.zone-c"]);
   });
 
-  it("joins nodes 2 and 3 to node 1 by a DNS-label name, after node 1 is healthy", () => {
+  it("joins nodes 2 and 3 to node 1 by a DNS-label name, each after the one before is healthy and back in the universe", () => {
     const [first, ...rest] = byRole("yugabyte");
-    expect(argOf(first.inputs.command, "join")).toBeUndefined();
+    expect(argOf(ybStart(first), "join")).toBeUndefined();
     expect(first.inputs.wait).toBe(true);
-    for (const n of rest) {
-      expect(argOf(n.inputs.command, "join")).toBe("yb-zone-a-0");
-      expect(n.dependsOn).toContain(first.urn);
-    }
+    const gates = byRole("yugabyte-rollout-gate");
+    rest.forEach((n, i) => {
+      expect(argOf(ybStart(n), "join")).toBe("yb-zone-a-0");
+      const before = [first, ...rest][i];
+      const gate = gates.find((g) => g.dependsOn.includes(before.urn));
+      expect(n.dependsOn).toContain(gate?.urn);
+    });
     for (const n of byRole("yugabyte")) expect(n.inputs.networksAdvanced[0].aliases).toEqual([n.name]);
   });
 
@@ -70,7 +80,7 @@ describe("local stack (docker)", () => {
       const vol = ofType("docker:index/volume:Volume").find((v) => v.name === `${n.name}-data`);
       expect(vol?.inputs.name).toBe(`yb-k3s-local-${n.name}-data`);
       expect(n.inputs.volumes).toEqual([{ volumeName: vol?.inputs.name, containerPath: "/home/yugabyte/yb_data" }]);
-      expect(argOf(n.inputs.command, "base_dir")).toBe("/home/yugabyte/yb_data");
+      expect(argOf(ybStart(n), "base_dir")).toBe("/home/yugabyte/yb_data");
     }
   });
 
@@ -91,12 +101,13 @@ describe("local stack (docker)", () => {
     expect(script).toContain(". /etc/yb-k3s/bootstrap.env");
   });
 
-  it("starts Kine after the bootstrap, on the network only, zone-local, its password only in a passfile", () => {
+  it("starts Kine after the bootstrap (one replica after the other), on the network only, zone-local, its password only in a passfile", () => {
     const kine = byRole("kine");
     expect(kine.map((k) => k.name)).toEqual(["kine-0", "kine-1"]);
     const boot = byRole("yugabyte-bootstrap")[0];
+    expect(kine[0].dependsOn).toContain(boot.urn);
+    expect(kine[1].dependsOn).toContain(kine[0].urn);
     for (const k of kine) {
-      expect(k.dependsOn).toContain(boot.urn);
       expect(k.inputs.ports ?? []).toEqual([]);
       const zoneNode = k.name === "kine-0" ? "yb-zone-a-0" : "yb-zone-b-0";
       expect(k.inputs.command).toEqual([
@@ -122,6 +133,7 @@ describe("local stack (docker)", () => {
     expect((k3s.inputs.uploads as { file: string; content: string }[]).find((u) => u.file === "/etc/rancher/k3s/cluster-token")?.content).toBe("[secret]");
     expect(k3s.inputs.ports).toEqual([{ internal: 6443, external: 6443, ip: "127.0.0.1", protocol: "tcp" }].map(({ protocol: _p, ...x }) => x));
     for (const k of byRole("kine")) expect(k3s.dependsOn).toContain(k.urn);
+    expect(k3s.inputs.healthcheck.tests).toEqual(["CMD", "k3s", "kubectl", "get", "--raw", "/readyz"]);
     // The k3s CA files go in before first start; private keys stay secret.
     const uploads = k3s.inputs.uploads as { file: string; content: string }[];
     expect(uploads.map((u) => u.file)).toContain("/var/lib/rancher/k3s/server/tls/server-ca.crt");

@@ -215,7 +215,7 @@ describe("the flags reach every process", () => {
     const args = k3s.inputs.spec.template.spec.containers[0].args as string[];
     expect(args).toEqual(expect.arrayContaining([...k3sTlsFlags, `--datastore-endpoint=${r.plan.kine.endpoints.join(",")}`]));
     expect(r.plan.kine.endpoints.every((e) => e.startsWith("https://"))).toBe(true);
-    const job = objs.find((x) => x.type === "kubernetes:batch/v1:Job") as { inputs: Obj };
+    const job = objs.find((x) => x.type === "kubernetes:batch/v1:Job" && x.inputs.metadata.name === "yb-bootstrap") as { inputs: Obj };
     expectBootstrapTls(job.inputs.spec.template.spec.containers[0].command[2]);
     // The Secret the database pods read YSQL_PASSWORD from exists before them.
     const ybSts = r.recorded.filter((x) => x.type === "kubernetes:apps/v1:StatefulSet" && (x.inputs as Obj).metadata.name.startsWith("yb-"));
