@@ -11,7 +11,7 @@
  * Nothing is faked above the kubelet: every readiness the Pulumi provider waits for is reached through the real
  * controllers (ReplicaSet/StatefulSet/Job/Disruption/EndpointSlice) and the real scheduler.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -62,6 +62,11 @@ export interface RunningControlPlane {
   kineKeys(prefix: string): Promise<string[]>;
   /** Names and definitions of the kine table's indexes and constraints, as PostgreSQL reports them. */
   schemaSnapshot(): Promise<string>;
+  /**
+   * Watch pods matching `selector` in `namespace` (kubectl --watch); returns a stop function giving every event seen:
+   * `{ type, name, ready }` with ready = the pod's Ready condition is True and it is not being deleted.
+   */
+  watchPods(namespace: string, selector: string): () => Promise<{ type: string; name: string; ready: boolean }[]>;
   /** Last lines of every daemon's log, for failure messages. */
   logs(): string;
   stop(): Promise<void>;
@@ -228,6 +233,20 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
       kine,
       database: o.database,
       kubectl,
+      watchPods: (namespace: string, selector: string) => {
+        const template = '{.type}{" "}{.object.metadata.name}{" "}{.object.status.conditions[?(@.type=="Ready")].status}{" "}{.object.metadata.deletionTimestamp}{"\\n"}';
+        const child = spawn(b.kubectl, ["--kubeconfig", admin, "get", "pods", "-n", namespace, "-l", selector, "--watch", "--output-watch-events", "-o", `jsonpath=${template}`], { stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+        return async () => {
+          await new Promise((r) => setTimeout(r, 1500)); // let the last events arrive
+          child.kill("SIGTERM");
+          return out.split("\n").filter((l) => l.trim()).map((l) => {
+            const [type, name, ready, deleting] = l.split(" ");
+            return { type, name, ready: type !== "DELETED" && ready === "True" && !deleting };
+          });
+        };
+      },
       getJson: <T>(args: readonly string[]) => JSON.parse(kubectl([...args, "-o", "json"])) as T,
       kineKeys: async (prefix: string) => {
         const r = await psql(livePg, o.database, `SELECT DISTINCT name FROM kine WHERE name LIKE '${prefix.replace(/'/g, "''")}%' AND deleted = 0 ORDER BY name;`);

@@ -97,10 +97,23 @@ export interface Step {
 /** Collects the engine's per-resource steps (op and URN) of one operation. */
 export class StepLog {
   readonly steps: Step[] = [];
+  /** Every step's start ("pre") and end ("done"), in the order the engine reported them. */
+  readonly timeline: { at: "pre" | "done"; op: string; urn: string }[] = [];
   readonly onEvent = (e: EngineEvent): void => {
     const m = e.resourcePreEvent?.metadata;
-    if (m) this.steps.push({ op: m.op, urn: m.urn, type: m.type, diffs: m.diffs ?? [], detailedDiff: Object.keys(m.detailedDiff ?? {}).sort() });
+    if (m) {
+      this.steps.push({ op: m.op, urn: m.urn, type: m.type, diffs: m.diffs ?? [], detailedDiff: Object.keys(m.detailedDiff ?? {}).sort() });
+      this.timeline.push({ at: "pre", op: m.op, urn: m.urn });
+    }
+    const done = e.resOutputsEvent?.metadata;
+    if (done) this.timeline.push({ at: "done", op: done.op, urn: done.urn });
   };
+  /** Index in the timeline of a step's start or end for the URN ending with `suffix` (and op, if given). */
+  index(at: "pre" | "done", suffix: string, op?: string): number {
+    const i = this.timeline.findIndex((t) => t.at === at && t.urn.endsWith(suffix) && (op === undefined || t.op === op));
+    if (i < 0) throw new Error(`no ${at} event for ${suffix}${op ? ` (${op})` : ""}`);
+    return i;
+  }
   ops(filter: (op: string) => boolean = () => true): Step[] {
     return this.steps.filter((s) => filter(s.op));
   }

@@ -11,6 +11,7 @@ import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { K8S_APPS, ZONE_POD_LABEL } from "../../components/kubernetes.common";
+import { yugabyteRolloutJobName, yugabyteStatefulSetName } from "../../components/yugabyteCluster.kubernetes";
 import { readStackFile, stackFilePath } from "../../lib/stackFile";
 import { e2eBinaries, REPO_ROOT } from "../harness/binaries";
 import { startControlPlane, type RunningControlPlane } from "../harness/controlPlane";
@@ -229,6 +230,45 @@ describe.sequential(`the ${STACK} stack on a real control plane, through the rea
     const deployment = cp.getJson<{ status: { readyReplicas?: number; updatedReplicas?: number } }>(["get", "deployment", "-n", NS, "-l", `app.kubernetes.io/name=${K8S_APPS.kine}`]) as unknown as { items: { status: { readyReplicas?: number } }[] };
     expect(deployment.items[0].status.readyReplicas).toBe(3);
   }, 600_000);
+
+  it("(d) a tserver flag change rolls the zones one after another, gated, and touches neither Kine nor k3s", async () => {
+    const yb = cfg<{ tserverFlags: Record<string, unknown> }>("yugabyte");
+    const kine = cfg<Record<string, unknown>>("kine");
+    await engine.setConfig(stackConfig(cp, {
+      "yb-k3s:kine": { ...kine, replicas: 3 },
+      "yb-k3s:yugabyte": { ...yb, tserverFlags: { ...yb.tserverFlags, ysql_max_connections: 400 } },
+    }));
+    const selector = `app.kubernetes.io/name=${K8S_APPS.yugabyte}`;
+    const before = cp.getJson<{ items: (KubeObject & { metadata: { generation: number } })[] }>(["get", "statefulsets", "-n", NS, "-l", selector]).items;
+    const stopWatch = cp.watchPods(NS, selector);
+    const log = new StepLog();
+    const up = await engine.stack.up({ onEvent: log.onEvent });
+    const events = await stopWatch();
+    expect(up.summary.result).toBe("succeeded");
+    const zones = regions.flatMap((r) => r.zones);
+    const changed = log.ops((op) => op !== "same" && op !== "read").map((s) => s.urn);
+    // Nothing of Kine or k3s is touched by a database change.
+    expect(changed.filter((u) => /\$yb-k3s:(kine|k3s):/.test(u))).toEqual([]);
+    // Zone i+1's StatefulSet starts only after zone i's StatefulSet update AND its gate Job have finished.
+    for (let i = 0; i + 1 < zones.length; i++) {
+      const sts = (z: string) => `::yugabyte-${yugabyteStatefulSetName(z)}`;
+      const gateDone = log.index("done", `::yugabyte-${yugabyteRolloutJobName(zones[i])}`);
+      expect(log.index("done", sts(zones[i]), "update")).toBeLessThan(gateDone);
+      expect(gateDone, `${zones[i + 1]} waited for ${zones[i]}'s gate`).toBeLessThan(log.index("pre", sts(zones[i + 1]), "update"));
+    }
+    // The controller really rolled each zone (generation bumped once) ...
+    const after = cp.getJson<{ items: (KubeObject & { metadata: { generation: number } })[] }>(["get", "statefulsets", "-n", NS, "-l", selector]).items;
+    for (const s of after) expect(s.metadata.generation, s.metadata.name).toBe(before.find((b) => b.metadata.name === s.metadata.name)!.metadata.generation + 1);
+    // ... and the API server's watch never saw two database pods not Ready at once.
+    const ready = new Map<string, boolean>(); // every pod starts Ready (checked in (a)); a pod absent from it is Ready
+    let worst = 0;
+    for (const e of events) {
+      ready.set(e.name, e.ready);
+      worst = Math.max(worst, [...ready.values()].filter((r) => !r).length);
+    }
+    expect(events.some((e) => !e.ready), "the watch saw the restarts").toBe(true);
+    expect(worst).toBeLessThanOrEqual(1);
+  }, 900_000);
 
   it("(e) destroy refuses while data is protected and deletes nothing protected", async () => {
     const protectedUrns = (await engine.stack.exportStack()).deployment.resources.filter((r: StateResource) => r.protect).map((r: StateResource) => r.urn);
