@@ -76,8 +76,21 @@ describe("staging: instances", () => {
       expect(v.protect, v.name).toBe(true);
       expect(v.retainOnDelete, v.name).toBe(true);
     }
-    // Nothing else is protected: the rest is cattle.
-    expect(r.recorded.filter((x) => x.protect && x.type !== T.volume)).toEqual([]);
+    // Besides the volumes, only what unlocks them (passwords, the k3s token, k3s's CAs and service-account key: k3s
+    // keeps them in the datastore); the rest is cattle. The admin client certificate stays renewable.
+    const others = r.recorded.filter((x) => x.protect && x.type !== T.volume).map((x) => `${x.type} ${x.name}`).sort();
+    expect(others).toEqual(
+      [
+        "random:index/randomPassword:RandomPassword control-plane-k3s-token",
+        "random:index/randomPassword:RandomPassword control-plane-kine-db-password",
+        "random:index/randomPassword:RandomPassword control-plane-ysql-admin-password",
+        ...["client-ca", "etcd-peer-ca", "etcd-server-ca", "request-header-ca", "server-ca"].flatMap((ca) => [
+          `tls:index/privateKey:PrivateKey control-plane-k3s-pki-${ca}-key`,
+          `tls:index/selfSignedCert:SelfSignedCert control-plane-k3s-pki-${ca}-cert`,
+        ]),
+        "tls:index/privateKey:PrivateKey control-plane-k3s-pki-service-account-key",
+      ].sort(),
+    );
   });
 
   it("data volumes sit in their node's AZ", () => {
