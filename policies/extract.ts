@@ -437,8 +437,25 @@ function asgReplicas(lt: PolicyResource, all: readonly PolicyResource[]): number
   return total;
 }
 
-/** What a resource runs; undefined when it runs nothing this pack understands. */
-export function workloadOf(r: PolicyResource, all: readonly PolicyResource[] = []): Workload | undefined {
+const NO_RESOURCES: readonly PolicyResource[] = [];
+const workloads = new WeakMap<PolicyResource, WeakMap<readonly PolicyResource[], Workload | null>>();
+
+/**
+ * What a resource runs; undefined when it runs nothing this pack understands. Several rules ask about the same
+ * resource and parsing its scripts is the expensive part, so the answer is kept per resource object (and resource
+ * list): treat it as read-only.
+ */
+export function workloadOf(r: PolicyResource, all: readonly PolicyResource[] = NO_RESOURCES): Workload | undefined {
+  let byList = workloads.get(r);
+  if (!byList) workloads.set(r, (byList = new WeakMap()));
+  const hit = byList.get(all);
+  if (hit !== undefined) return hit ?? undefined;
+  const w = computeWorkload(r, all);
+  byList.set(all, w ?? null);
+  return w;
+}
+
+function computeWorkload(r: PolicyResource, all: readonly PolicyResource[]): Workload | undefined {
   const base = { resource: r, containers: [] as Container[], scripts: [] as string[], processes: [] as Process[], opaque: false };
   if (r.type === T.dockerContainer) {
     const c = dockerContainer(r);

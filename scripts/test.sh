@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's test command (README): installs what the tests need, type-checks, runs every test.
-# Works on a fresh Debian machine with Node 20 and Go; ends with "N passed, N failed".
+# Works on a fresh Debian machine with npm (any Node) and Go; ends with "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -25,7 +25,11 @@ PG_BIN_DIR="${PG_BIN_DIR:-$(pg_bin)}"
 export PG_BIN_DIR
 echo "test.sh: PostgreSQL from $PG_BIN_DIR"
 
-# 2. Node dependencies (root and the policy pack workspace), exactly as locked.
+# 2. A Node that package.json's engines accept (Node 24 LTS from the npm registry, cached outside the clone, when the
+#    machine's is older), then the Node dependencies (root and the policy pack workspace), exactly as locked.
+# shellcheck source=SCRIPTDIR/node-env.sh
+. scripts/node-env.sh
+echo "test.sh: Node $(node --version) at $(command -v node)"
 npm ci --no-audit --no-fund --loglevel=error
 
 # 3. The pinned Kine binary, built from its Go module (cached in .cache/bin).

@@ -6,7 +6,9 @@
  * key-identifier rules); without them the output is what the mocks have always produced.
  */
 import { createECDH, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
+import { join, resolve } from "node:path";
 
 // ---------------------------------------------------------------------------------------------------------------
 // DER writer
@@ -232,9 +234,38 @@ export interface MockKey {
 
 const keyCache = new Map<string, MockKey>();
 
+/** Where generated RSA mock keys are kept between runs (node_modules is wiped by `npm ci`, and so is this). */
+export const MOCK_KEY_DIR = process.env.YB_K3S_MOCK_KEY_CACHE ?? resolve(__dirname, "..", "..", "node_modules", ".cache", "yb-k3s-mock-keys");
+
+/**
+ * RSA cannot be derived from a seed with node:crypto, and generating a 2048-bit key costs ~50 ms (14 of them in the
+ * prod stack): generate it once per seed and size, keep it in MOCK_KEY_DIR, so it is stable across runs like the ECDSA
+ * keys. Mock keys only: nothing outside the mocks ever reads this directory.
+ */
+function rsaKey(seed: string, bits: number): KeyObject {
+  const file = join(MOCK_KEY_DIR, `rsa-${bits}-${createHash("sha256").update(seed).digest("hex").slice(0, 32)}.pem`);
+  try {
+    const key = createPrivateKey(readFileSync(file, "utf8"));
+    if (key.asymmetricKeyType === "rsa" && key.asymmetricKeyDetails?.modulusLength === bits) return key;
+  } catch {
+    // not generated yet (or unreadable): make a new one
+  }
+  const key = generateKeyPairSync("rsa", { modulusLength: bits }).privateKey;
+  try {
+    mkdirSync(MOCK_KEY_DIR, { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, key.export({ type: "pkcs8", format: "pem" }) as string, { mode: 0o600 });
+    renameSync(tmp, file); // atomic: test files run in parallel processes
+  } catch {
+    // a read-only tree still works, only without reuse
+  }
+  return key;
+}
+
 /**
  * A real key pair, like tls.PrivateKey: ECDSA keys are derived from the seed (stable across runs), RSA keys are
- * generated once per process and seed. PEM formats as the provider writes them (SEC1 / PKCS#1, plus PKCS#8).
+ * generated once per seed and size and kept (stable across runs too, see rsaKey). PEM formats as the provider writes
+ * them (SEC1 / PKCS#1, plus PKCS#8).
  */
 export function mockKey(seed: string, algorithm = "RSA", opts: { ecdsaCurve?: string; rsaBits?: number } = {}): MockKey {
   const cacheKey = `${algorithm}:${opts.ecdsaCurve ?? ""}:${opts.rsaBits ?? ""}:${seed}`;
@@ -258,7 +289,7 @@ export function mockKey(seed: string, algorithm = "RSA", opts: { ecdsaCurve?: st
     key = createPrivateKey({ key: { kty: "EC", crv: curve[1], d: b64(d), x: b64(pub.subarray(1, 1 + half)), y: b64(pub.subarray(1 + half)) }, format: "jwk" });
     format = "sec1";
   } else if (algorithm === "RSA") {
-    key = generateKeyPairSync("rsa", { modulusLength: opts.rsaBits ?? 2048 }).privateKey;
+    key = rsaKey(seed, opts.rsaBits ?? 2048);
     format = "pkcs1";
   } else if (algorithm === "ED25519") {
     key = generateKeyPairSync("ed25519").privateKey;

@@ -1,7 +1,7 @@
 /**
  * The offline `plan` CLI as a user runs it: a stack file in, exit code and streams out.
- * Spawned as `ts-node --transpile-only bin/plan.ts` through node itself (what `npx ts-node` resolves to) so that npm's
- * own warnings about the machine's npmrc never reach the stderr we assert on.
+ * Spawned as package.json's `plan` script (`node -r ./scripts/register-ts.js bin/plan.ts`) through node itself, not
+ * through npm, so that npm's own warnings about the machine's npmrc never reach the stderr we assert on.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -13,7 +13,8 @@ import { localConfig } from "../support/topologies";
 import { ALIAS_BOMB, inputCases } from "../support/mistakes";
 
 const ROOT = resolve(__dirname, "..", "..");
-const TS_NODE = require.resolve("ts-node/dist/bin.js", { paths: [ROOT] });
+const [NODE, ...PLAN_ARGS] = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { plan: string } }).scripts.plan.split(" ");
+if (NODE !== "node") throw new Error(`package.json scripts.plan no longer starts with node: update ${__filename}`);
 const dir = mkdtempSync(join(tmpdir(), "yb-k3s-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -28,7 +29,7 @@ function stackFile(config: Record<string, unknown>, stack = "local"): string {
 }
 
 function plan(...args: string[]) {
-  const r = spawnSync(process.execPath, [TS_NODE, "--transpile-only", "bin/plan.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(process.execPath, [...PLAN_ARGS, ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
