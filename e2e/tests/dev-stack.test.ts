@@ -83,7 +83,7 @@ async function kubernetesResources(): Promise<StateResource[]> {
   return (state.resources ?? []).filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:providers"));
 }
 
-describe.sequential(`the ${STACK} stack on a real control plane, through the real engine`, () => {
+describe(`the ${STACK} stack on a real control plane, through the real engine`, () => {
   beforeAll(async () => {
     const binaries = e2eBinaries();
     const schemaSql = execFileSync("npm", ["run", "--silent", "plan", "--", "--stack", STACK, "--format", "sql", "--dialect", "postgres"], { cwd: REPO_ROOT, encoding: "utf8" });
