@@ -16,6 +16,7 @@ import type { Targets } from "./outputs";
 import { findPsql, psqlRunner } from "./psql";
 import { fail, guarded, ok, skip, type CheckResult } from "./result";
 import { runSchemaChecks } from "./schema";
+import { YB_ADMIN } from "../../planner/ybAdmin";
 import { evaluatePlacement, evaluateSnapshotSchedule, evaluateTserverFlags, parseSnapshotSchedules, parseUniverseConfig, parseVarz, type ExpectedSchedule } from "./yugabyte";
 
 export interface VerifyInput {
@@ -102,8 +103,8 @@ export async function runVerify(input: VerifyInput): Promise<CheckResult[]> {
     if (access.ybAdminUnreachable) {
       emit([skip("placement", access.ybAdminUnreachable), skip("snapshot-schedule", access.ybAdminUnreachable)]);
     } else {
-      emit(await guarded("placement", async () => evaluatePlacement(plan, parseUniverseConfig(await access.ybAdmin(["get_universe_config"])))));
-      emit(await guarded("snapshot-schedule", async () => evaluateSnapshotSchedule(input.expectedSchedule, parseSnapshotSchedules(await access.ybAdmin(["list_snapshot_schedules"])), now())));
+      emit(await guarded("placement", async () => evaluatePlacement(plan, parseUniverseConfig(await access.ybAdmin([YB_ADMIN.getUniverseConfig])))));
+      emit(await guarded("snapshot-schedule", async () => evaluateSnapshotSchedule(input.expectedSchedule, parseSnapshotSchedules(await access.ybAdmin([YB_ADMIN.listSnapshotSchedules])), now())));
     }
   }
 
