@@ -13,7 +13,7 @@
  */
 import { spawn } from "node:child_process";
 import type { Topology } from "../../config/schema";
-import type { ClusterPlan, NodePlan } from "../../planner/plan";
+import { KUBERNETES_NAMES, type ClusterPlan, type NodePlan } from "../../planner/plan";
 import { ports } from "../../planner/ports";
 import { TLS_DIRS } from "../../planner/tls";
 import { K8S_APPS } from "../../components/kubernetes.common";
@@ -32,6 +32,11 @@ export interface ClusterAccess {
   readonly kineUnreachable?: string;
   varz(node: NodePlan): Promise<string>;
   ybAdmin(args: readonly string[]): Promise<string>;
+  /**
+   * Local forwards to the stack's in-cluster endpoints (kubernetes: the k3s API and YSQL Services, whose output URLs
+   * are cluster DNS names). Verify then dials 127.0.0.1; the k3s certificate names 127.0.0.1.
+   */
+  endpointForwards?(): Promise<{ readonly k3sServer?: string; readonly ysql?: { readonly host: string; readonly port: number }; close(): Promise<void> }>;
   /** Per-replica endpoints this access opens (port forwards); undefined when it has none of its own. */
   kineReplicas?(): Promise<{ readonly endpoints: readonly KineReplicaEndpoint[]; close(): Promise<void> }>;
 }
@@ -214,6 +219,21 @@ export function kubernetesAccess(plan: ClusterPlan, k: KubectlTarget): ClusterAc
     description: `kubernetes: kubectl --context ${k.context} -n ${k.namespace} (exec into the YugabyteDB pods, port-forward to each Kine pod)`,
     varz: (node) => runCommand(kubectlVarzCommand(k, node)),
     ybAdmin: (args) => runCommand(kubectlYbAdminCommand(plan, k, args)),
+    endpointForwards: async () => {
+      const api = await portForward(kubectlPortForwardCommand(k, `svc/${KUBERNETES_NAMES.k3sService}`, ports.k3sApi));
+      const ysql = await portForward(kubectlPortForwardCommand(k, `svc/${KUBERNETES_NAMES.ysqlService}`, ports.ysql)).catch((e: unknown) => {
+        api.stop();
+        throw e;
+      });
+      return {
+        k3sServer: `https://127.0.0.1:${api.port}`,
+        ysql: { host: "127.0.0.1", port: ysql.port },
+        close: async () => {
+          api.stop();
+          ysql.stop();
+        },
+      };
+    },
     kineReplicas: async () => {
       const pods = JSON.parse(await runCommand(kubectlKinePodsCommand(plan, k))) as { items?: { metadata: { name: string }; status?: { phase?: string } }[] };
       const forwards: { stop(): void }[] = [];

@@ -45,7 +45,37 @@ export function nodeExpectationOf(plan: ClusterPlan | undefined): NodeExpectatio
   return agentless ? {} : { controlPlaneNodes: plan.k3s.servers.filter((s) => !s.args.includes("--disable-agent")).length };
 }
 
+/** The DSN with its host and port replaced (a forward); verify-full becomes verify-ca, the forward's name being 127.0.0.1. */
+export function forwardDsn(dsn: string, to: { readonly host: string; readonly port: number }): string {
+  const u = new URL(dsn);
+  u.hostname = to.host;
+  u.port = String(to.port);
+  if (u.searchParams.get("sslmode") === "verify-full") u.searchParams.set("sslmode", "verify-ca");
+  return u.toString();
+}
+
 export async function runVerify(input: VerifyInput): Promise<CheckResult[]> {
+  const access = input.access ?? noPlanAccess();
+  const explicitApi = input.k3sServer !== undefined || input.targets.sources.kubeconfig === "--kubeconfig";
+  const explicitDsn = input.targets.sources.dsn === "--dsn";
+  if (!access.endpointForwards || (explicitApi && explicitDsn)) return runChecks(input, access);
+  let fwd: Awaited<ReturnType<NonNullable<ClusterAccess["endpointForwards"]>>>;
+  try {
+    fwd = await access.endpointForwards();
+  } catch (e) {
+    const r = fail("forward", `cannot forward to the stack's k3s API and YSQL Services: ${e instanceof Error ? e.message : String(e)}; pass --k3s-server and --dsn for endpoints you can reach`);
+    input.onResult?.(r);
+    return [r, ...(await runChecks(input, access))];
+  }
+  try {
+    const targets = { ...input.targets, dsn: input.targets.dsn && !explicitDsn && fwd.ysql ? forwardDsn(input.targets.dsn, fwd.ysql) : input.targets.dsn };
+    return await runChecks({ ...input, targets, k3sServer: explicitApi ? input.k3sServer : (fwd.k3sServer ?? input.k3sServer) }, access);
+  } finally {
+    await fwd.close();
+  }
+}
+
+async function runChecks(input: VerifyInput, access: ClusterAccess): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const emit = (rs: readonly CheckResult[]) => {
     for (const r of rs) {
@@ -54,7 +84,6 @@ export async function runVerify(input: VerifyInput): Promise<CheckResult[]> {
     }
   };
   const { targets, plan } = input;
-  const access = input.access ?? noPlanAccess();
   const now = input.now ?? (() => new Date());
   // With a stack, a missing input is a broken promise (its outputs should have it); without one, only what was given
   // explicitly is checked and the rest is skipped.

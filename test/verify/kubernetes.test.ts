@@ -11,7 +11,7 @@ import { parseKubeconfig } from "../../lib/verify/kubeconfig";
 import { deploymentReady, evaluateNodes, evaluateReadyz, readyEndpoints, sampleWorkload, SAMPLE_WORKLOAD_IMAGE, VERIFY_LABEL } from "../../lib/verify/kubernetes";
 import { parseOutputs, resolveTargets } from "../../lib/verify/outputs";
 import { formatResult, summarize, verifyExitCode, ok, fail, skip } from "../../lib/verify/result";
-import { nodeExpectationOf } from "../../lib/verify/run";
+import { forwardDsn, nodeExpectationOf } from "../../lib/verify/run";
 import { renderKubeconfig } from "../../planner/kubeconfig";
 import { devConfig, localConfig, planOf } from "../support/topologies";
 
@@ -116,5 +116,14 @@ describe("command line, outputs, report", () => {
     expect(verifyExitCode(rs)).toBe(1);
     expect(verifyExitCode([rs[0], rs[2]])).toBe(0);
     expect(verifyExitCode([rs[0], rs[2]], true)).toBe(1);
+  });
+});
+
+describe("forwards (kubernetes target)", () => {
+  it("points the DSN at the forward and keeps the CA check where the host name can no longer match", () => {
+    expect(forwardDsn("postgresql://kine:pw@yb-ysql.yb-k3s.svc.cluster.local:5433/kine?sslmode=disable", { host: "127.0.0.1", port: 40001 })).toBe(
+      "postgresql://kine:pw@127.0.0.1:40001/kine?sslmode=disable",
+    );
+    expect(forwardDsn("postgresql://kine:pw@yb-ysql.yb-k3s.svc.cluster.local:5433/kine?sslmode=verify-full", { host: "127.0.0.1", port: 40001 })).toMatch(/sslmode=verify-ca$/);
   });
 });
