@@ -3,39 +3,20 @@
  * One line per check, `ok|FAIL|skip <check>: <detail>`, then a summary. Exit 0 when nothing failed, 1 when something
  * did (with --strict also when something was skipped), 2 for an invalid stack file, 64 for a usage error.
  */
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { ConfigError, validateStack } from "../lib/plan";
-import { planInvocation } from "../lib/pulumiCli";
 import { PROJECT, readStackFile, stackFilePath } from "../lib/stackFile";
 import { buildPlan } from "../planner/plan";
 import { accessFor } from "../lib/verify/access";
 import { parseVerifyArgs, VerifyUsageError, type VerifyArgs } from "../lib/verify/cli";
 import { parseOutputs, resolveTargets, type VerifyOutputs } from "../lib/verify/outputs";
+import { readStackOutputs } from "../lib/verify/stackOutputs";
 import { formatResult, summarize, verifyExitCode } from "../lib/verify/result";
 import { runVerify } from "../lib/verify/run";
 import { expectedScheduleOf } from "../lib/verify/expectations";
 
 const repoRoot = resolve(__dirname, "..");
-
-function findPulumi(): string | undefined {
-  // Same lookup as bin/pulumi.ts.
-  const candidates = [process.env.PULUMI_CLI, "pulumi", join(process.env.HOME ?? "", ".pulumi", "bin", "pulumi")].filter((c): c is string => Boolean(c));
-  return candidates.find((c) => spawnSync(c, ["version"], { stdio: "ignore" }).status === 0);
-}
-
-/** `pulumi stack output --json --show-secrets`, with the backend the wrapper (bin/pulumi.ts) would use. */
-function stackOutputs(stack: string): VerifyOutputs {
-  const pulumi = findPulumi();
-  if (!pulumi) throw new Error("the Pulumi CLI was not found (install it or set PULUMI_CLI), or pass --outputs FILE with `pulumi stack output --json --show-secrets`");
-  const loggedIn = spawnSync(pulumi, ["whoami"], { stdio: "ignore", env: process.env }).status === 0;
-  // The wrapper's backend choice (local file backend when not logged in): the env is all verify takes from it.
-  const inv = planInvocation({ command: "preview", argv: ["--stack", stack], env: process.env, repoRoot, loggedIn, policyConfigExists: () => false });
-  const r = spawnSync(pulumi, ["stack", "output", "--json", "--show-secrets", "--stack", stack], { env: { ...process.env, ...inv.env }, cwd: repoRoot, encoding: "utf8", maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`pulumi stack output --stack ${stack} failed: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" ")}`);
-  return parseOutputs(r.stdout, `pulumi stack output --stack ${stack}`);
-}
 
 async function main(): Promise<number> {
   let args: VerifyArgs;
@@ -66,7 +47,7 @@ async function main(): Promise<number> {
   const needOutputs = !(args.kubeconfig && args.dsn && args.kineEndpoints.length);
   let outputs: VerifyOutputs | undefined;
   if (args.outputs) outputs = parseOutputs(readFileSync(args.outputs, "utf8"), args.outputs);
-  else if (file && needOutputs) outputs = stackOutputs(file.stack);
+  else if (file && needOutputs) outputs = readStackOutputs(file.stack, repoRoot);
   const targets = resolveTargets(outputs, { kubeconfigFile: args.kubeconfig, dsn: args.dsn, kineEndpoints: args.kineEndpoints });
   const access = plan && topology ? accessFor(plan, topology, { direct: args.direct, ybAdmin: args.ybAdmin, ybCertsDir: args.ybCertsDir }) : undefined;
   if (!args.json) {

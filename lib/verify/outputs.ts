@@ -7,6 +7,7 @@ import { splitEndpoints } from "./kine";
 
 /** The outputs verify reads (program.ts StackOutputs); anything else in the JSON is ignored. */
 export const VerifyOutputs = z.looseObject({
+  instanceIds: z.object({ yugabyte: z.array(z.string()), kine: z.array(z.string()), k3s: z.array(z.string()) }).optional(),
   kubeconfig: z.string().optional(),
   k3sApiUrl: z.string().optional(),
   kineEndpoint: z.string().optional(),
