@@ -45,7 +45,20 @@ async function main(): Promise<number> {
     throw e;
   }
   const plan = buildPlan({ project: PROJECT, stack: file.stack, topology });
+  const holdsRealData = policyContextFor(plan.stack, plan.target).holdsRealData;
+  // Refusals first, before any outputs are read or anything is reached.
+  if (args.execute && holdsRealData && args.confirm !== plan.stack) {
+    process.stderr.write(`refusing: stack ${plan.stack} holds real data (policies/config/${plan.stack}.json); pass --confirm ${plan.stack} to rewind it\n`);
+    return 77;
+  }
   const now = new Date();
+  let targetTime: Date;
+  try {
+    targetTime = parseRewindTarget(args.to, now);
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    return 64;
+  }
   const outputs: (VerifyOutputs & Record<string, unknown>) | undefined = args.outputs
     ? parseOutputs(readFileSync(args.outputs, "utf8"), args.outputs)
     : args.execute || plan.target === "aws"
@@ -60,9 +73,9 @@ async function main(): Promise<number> {
       : undefined;
   let rewind;
   try {
-    rewind = renderRewind({ plan, topology, target: parseRewindTarget(args.to, now), now, instanceIds: outputs?.instanceIds });
+    rewind = renderRewind({ plan, topology, target: targetTime, now, instanceIds: outputs?.instanceIds });
   } catch (e) {
-    if (e instanceof RewindRefusal || (e instanceof Error && e.message.startsWith("--to"))) {
+    if (e instanceof RewindRefusal) {
       process.stderr.write(`refusing: ${e.message}\n`);
       return 77;
     }
@@ -70,12 +83,12 @@ async function main(): Promise<number> {
   }
   process.stdout.write(formatRewind(rewind, { dryRun: !args.execute }));
   if (!args.execute) {
-    process.stdout.write(`\nRun it with: npm run rewind -- --stack ${plan.stack} --to '${rewind.target.toISOString()}' --execute${policyContextFor(plan.stack, plan.target).holdsRealData ? ` --confirm ${plan.stack}` : ""}\n`);
+    if (!rewind.executable) {
+      process.stdout.write(`\nNote: ${rewind.notExecutableReason}.\n`);
+      return 0;
+    }
+    process.stdout.write(`\nRun it with: npm run rewind -- --stack ${plan.stack} --to '${rewind.target.toISOString()}' --execute${holdsRealData ? ` --confirm ${plan.stack}` : ""}\n`);
     return 0;
-  }
-  if (policyContextFor(plan.stack, plan.target).holdsRealData && args.confirm !== plan.stack) {
-    process.stderr.write(`refusing: stack ${plan.stack} holds real data (policies/config/${plan.stack}.json); pass --confirm ${plan.stack} to rewind it\n`);
-    return 77;
   }
   if (!rewind.executable) {
     process.stderr.write(`refusing: ${rewind.notExecutableReason}\n`);

@@ -18,7 +18,7 @@ import type { ClusterPlan } from "../../planner/plan";
 import { YB_ADMIN } from "../../planner/ybAdmin";
 import { KINE_TABLE } from "../../planner/kineSchema";
 import { K8S_APPS } from "../../components/kubernetes.common";
-import { dockerContainerName, kubectlTargetOf, type KubectlTarget } from "../verify/access";
+import { dockerContainerName, kubectlTargetOf, ybAdminArgs, type KubectlTarget } from "../verify/access";
 import { ybAdminMicros } from "./time";
 
 /** The names the kubernetes target gives Kine's Deployment and k3s's StatefulSet (components/*.kubernetes.ts). */
@@ -162,7 +162,7 @@ export function renderRewind(i: RewindInput): RewindPlan {
   const steps: RewindStep[] = [
     {
       title: `find the snapshot schedule of ${ns} and check that its window reaches ${i.target.toISOString()} (nothing is stopped yet)`,
-      shows: [`yb-admin -master_addresses ${plan.yugabyte.masterAddresses.join(",")} ${YB_ADMIN.listSnapshotSchedules}`],
+      shows: [shell(["yb-admin", ...ybAdminArgs(plan, [YB_ADMIN.listSnapshotSchedules])])],
       actions: [{ kind: "find-schedule", namespace: ns }],
     },
     control.stopK3s,
