@@ -7,6 +7,7 @@ import { cidr, dnsLabel, flagValue } from "./common";
 import { DockerConfig } from "./docker";
 import { KubernetesConfig } from "./kubernetes";
 import { AwsConfig } from "./aws";
+import { BackupConfig } from "./backup";
 import { cidrsOverlap, parseCidr } from "../planner/cidr";
 import { FLAG_NAME, REQUIRED_TSERVER_FLAGS } from "../planner/flags";
 import { dockerHostPortRanges } from "../planner/ports";
@@ -118,6 +119,8 @@ const ConfigShape = z.strictObject({
     tls: Tls.prefault({}),
     /** Protect (Pulumi `protect`) and retain data volumes: `pulumi destroy` then never deletes database data. */
     protectData: z.boolean().optional(),
+    /** Point-in-time recovery of Kine's database (config/backup.ts). */
+    backup: BackupConfig.prefault({}),
     docker: DockerConfig.optional(),
     kubernetes: KubernetesConfig.optional(),
     aws: AwsConfig.optional(),

@@ -1,12 +1,14 @@
 /**
  * The one-shot bootstrap step, run once the cluster is up, on every target (a Docker container, a Kubernetes Job,
- * a systemd oneshot on EC2): data placement, the Kine role and database, and the Kine schema. Idempotent: every step
- * is safe to run again. Secrets arrive as environment variables, never inside the script.
+ * a systemd oneshot on EC2): data placement, the Kine role and database, the Kine schema and, where the stack has
+ * point-in-time recovery on, its snapshot schedule. Idempotent: every step is safe to run again. Secrets arrive as environment variables, never inside the script.
  */
 import { renderPlacement, type ClusterPlan } from "./plan";
 import { ports } from "./ports";
 import { SECRET_FILES } from "./secretFiles";
 import { BOOTSTRAP_TLS_FILES, TLS_DIRS } from "./tls";
+import { ysqlNamespace, type PointInTimePlan } from "./backup";
+import { YB_ADMIN } from "./ybAdmin";
 
 export const BOOTSTRAP_ENV = {
   /** New password for the `yugabyte` superuser (the image's default `yugabyte` is replaced on first run). */
@@ -49,6 +51,27 @@ export function bootstrapOptionsFor(plan: ClusterPlan, o: BootstrapOptions = {})
 }
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Exits 0 when `list_snapshot_schedules` JSON (stdin) has a live schedule (no delete_time) for the namespace argv[1].
+ * python3 ships with yugabyted on every target (image, and the aws hosts install it).
+ */
+export const HAS_SCHEDULE_PY =
+  'import json,sys; d=json.load(sys.stdin); o=[s.get("options",{}) for s in d.get("schedules",[])]; sys.exit(0 if any(x.get("filter")==sys.argv[1] and "delete_time" not in x for x in o) else 1)';
+
+/** Step 6: the point-in-time recovery schedule, created only if the database has none (idempotent). */
+export function renderSnapshotScheduleStep(ybAdmin: string, p: PointInTimePlan): string {
+  const ns = ysqlNamespace(p.database);
+  return `# 6. Point-in-time recovery: a snapshot schedule for ${ns} (every ${p.intervalMinutes} min, kept ${p.retentionMinutes} min), created once.
+schedules=$(${ybAdmin} ${YB_ADMIN.listSnapshotSchedules})
+if printf '%s' "$schedules" | python3 -c ${q(HAS_SCHEDULE_PY)} ${q(ns)}; then
+  log "snapshot schedule for ${ns} already exists"
+else
+  log "creating the snapshot schedule for ${ns}"
+  ${ybAdmin} ${YB_ADMIN.createSnapshotSchedule} ${p.intervalMinutes} ${p.retentionMinutes} ${q(ns)}
+fi
+`;
+}
 
 export function renderBootstrapScript(plan: ClusterPlan, options: BootstrapOptions = {}): string {
   const o = bootstrapOptionsFor(plan, options);
@@ -124,6 +147,6 @@ SQL
 PGPASSWORD="$KINE_DB_PASSWORD" ysql -U ${y.user} -d ${y.database} <<'SQL'
 ${schema}
 SQL
-log "done: placement ${plan.replicationFactor}x, database ${y.database}, schema ready"
+${plan.backup.pointInTime ? `\n${renderSnapshotScheduleStep(ybAdmin, plan.backup.pointInTime)}` : ""}log "done: placement ${plan.replicationFactor}x, database ${y.database}, schema ready${plan.backup.pointInTime ? ", snapshot schedule" : ""}"
 `;
 }

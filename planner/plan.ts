@@ -5,6 +5,7 @@
 import { DockerConfig } from "../config/docker";
 import type { FaultTolerance, TargetKind, Topology } from "../config/schema";
 import { databaseZonesOf } from "./zones";
+import { planBackup, type BackupPlan } from "./backup";
 import { cidrHost, cidrSubnet } from "./cidr";
 import { mergeTserverFlags, renderYugabytedFlags, stringifyFlag, type FlagMap } from "./flags";
 import { kineSchemaStatements, type SqlDialect } from "./kineSchema";
@@ -139,6 +140,8 @@ export interface ClusterPlan {
   readonly pki?: PkiPlan;
   /** Data volumes are protected/retained: destroy never deletes database data. */
   readonly protectData: boolean;
+  /** Point-in-time recovery of Kine's database (planner/backup.ts). */
+  readonly backup: BackupPlan;
 }
 
 /** Where data lives inside the YugabyteDB container/host, per target. */
@@ -460,6 +463,7 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
       })
     : undefined;
 
+  const protectData = t.protectData ?? t.target !== "docker";
   return {
     project,
     stack,
@@ -494,7 +498,8 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
     wiring,
     tls,
     pki,
-    protectData: t.protectData ?? t.target !== "docker",
+    protectData,
+    backup: planBackup(t, protectData),
   };
 }
 

@@ -1,0 +1,123 @@
+/**
+ * npm run rewind -- --stack NAME --to <time|"N minutes ago"> [--execute [--confirm NAME]]
+ * Dry run by default: prints the steps and what users will see. --execute runs them (docker, kubernetes); a stack
+ * whose data policy says it holds real data also needs --confirm <its name>. Exit 0, 1 (failed), 2 (invalid stack
+ * file), 64 (usage), 77 (refused).
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { ConfigError, validateStack } from "../lib/plan";
+import { PROJECT, readStackFile, stackFilePath } from "../lib/stackFile";
+import { buildPlan } from "../planner/plan";
+import { policyContextFor } from "../policies/config";
+import { executeRewind } from "../lib/rewind/execute";
+import { formatRewind, renderRewind, RewindRefusal } from "../lib/rewind/steps";
+import { parseRewindArgs, RewindUsageError } from "../lib/rewind/cli";
+import { parseRewindTarget } from "../lib/rewind/time";
+import { accessFor } from "../lib/verify/access";
+import { parseOutputs, type VerifyOutputs } from "../lib/verify/outputs";
+import { findPsql, psqlRunner } from "../lib/verify/psql";
+import { forwardDsn } from "../lib/verify/run";
+import { readStackOutputs } from "../lib/verify/stackOutputs";
+
+const repoRoot = resolve(__dirname, "..");
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseRewindArgs(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof RewindUsageError) {
+      process.stderr.write(`${e.message}\n`);
+      return 64;
+    }
+    throw e;
+  }
+  const file = readStackFile(stackFilePath(args.stack), args.stack);
+  let topology;
+  try {
+    topology = validateStack(file);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.problems.join("\n")}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const plan = buildPlan({ project: PROJECT, stack: file.stack, topology });
+  const holdsRealData = policyContextFor(plan.stack, plan.target).holdsRealData;
+  // Refusals first, before any outputs are read or anything is reached.
+  if (args.execute && holdsRealData && args.confirm !== plan.stack) {
+    process.stderr.write(`refusing: stack ${plan.stack} holds real data (policies/config/${plan.stack}.json); pass --confirm ${plan.stack} to rewind it\n`);
+    return 77;
+  }
+  const now = new Date();
+  let targetTime: Date;
+  try {
+    targetTime = parseRewindTarget(args.to, now);
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    return 64;
+  }
+  const outputs: (VerifyOutputs & Record<string, unknown>) | undefined = args.outputs
+    ? parseOutputs(readFileSync(args.outputs, "utf8"), args.outputs)
+    : args.execute || plan.target === "aws"
+      ? (() => {
+          try {
+            return readStackOutputs(plan.stack, repoRoot);
+          } catch (e) {
+            if (args.execute) throw e;
+            return undefined; // a dry run prints placeholders instead of instance ids
+          }
+        })()
+      : undefined;
+  let rewind;
+  try {
+    rewind = renderRewind({ plan, topology, target: targetTime, now, instanceIds: outputs?.instanceIds });
+  } catch (e) {
+    if (e instanceof RewindRefusal) {
+      process.stderr.write(`refusing: ${e.message}\n`);
+      return 77;
+    }
+    throw e;
+  }
+  process.stdout.write(formatRewind(rewind, { dryRun: !args.execute }));
+  if (!args.execute) {
+    if (!rewind.executable) {
+      process.stdout.write(`\nNote: ${rewind.notExecutableReason}.\n`);
+      return 0;
+    }
+    process.stdout.write(`\nRun it with: npm run rewind -- --stack ${plan.stack} --to '${rewind.target.toISOString()}' --execute${holdsRealData ? ` --confirm ${plan.stack}` : ""}\n`);
+    return 0;
+  }
+  if (!rewind.executable) {
+    process.stderr.write(`refusing: ${rewind.notExecutableReason}\n`);
+    return 77;
+  }
+  const access = accessFor(plan, topology, { direct: args.direct, ybAdmin: args.ybAdmin });
+  if (access.ybAdminUnreachable) throw new Error(access.ybAdminUnreachable);
+  const dsn = args.dsn ?? outputs?.ysqlConnectionString;
+  if (!dsn || dsn === "[secret]") throw new Error("no DSN for Kine's database: the stack has no ysqlConnectionString output; pass --dsn");
+  const psql = findPsql(args.psql);
+  if (!psql) throw new Error("psql not found (install postgresql-client, or pass --psql PATH)");
+  const fwd = !args.dsn && access.endpointForwards ? await access.endpointForwards() : undefined;
+  try {
+    await executeRewind(rewind, {
+      access,
+      sql: psqlRunner(psql, fwd?.ysql ? forwardDsn(dsn, fwd.ysql) : dsn),
+      log: (l) => process.stdout.write(`${l}\n`),
+    });
+  } finally {
+    await fwd?.close();
+  }
+  process.stdout.write(`rewound ${plan.stack} to ${rewind.target.toISOString()}; now run: npm run --silent verify -- --stack ${plan.stack}\n`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`rewind: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);
