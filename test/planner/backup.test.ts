@@ -52,7 +52,7 @@ describe("config and plan", () => {
     expect(problems({ ...devConfig(), backup: { pointInTime: { retentionDays: 90 } } })).toEqual([
       "yb-k3s:backup.pointInTime.retentionDays: must be at most 35 (days): history costs disk on every node",
     ]);
-    expect(problems({ ...devConfig(), backup: { pitr: true } })).toEqual(["yb-k3s:backup.pitr: unknown key (check the spelling; allowed keys are listed in README.md)"]);
+    expect(problems({ ...devConfig(), backup: { pitr: true } })).toEqual(["yb-k3s:backup.pitr: unknown key (allowed here: pointInTime)"]);
   });
 });
 
@@ -71,7 +71,8 @@ function renderedBootstrap(r: PlanReport): string {
       return ((c?.inputs as Obj).command as string[])[2];
     }
     case "kubernetes": {
-      const jobs = r.recorded.filter((x) => x.type === "kubernetes:batch/v1:Job");
+      // The bootstrap Job (the rollout gates and the scale-in drain are Jobs too).
+      const jobs = r.recorded.filter((x) => x.type === "kubernetes:batch/v1:Job" && x.name === "yugabyte-bootstrap");
       expect(jobs).toHaveLength(1);
       return (podTemplate(jobs[0]).spec.containers[0].command as string[])[2];
     }
