@@ -71,8 +71,8 @@ const SYSTEM_DATABASES: readonly string[] = ["postgres", "yugabyte", "template0"
 const BUILT_IN_ROLES: readonly string[] = ["yugabyte", "postgres", "yb_superuser", "yb_extension", "yb_fdw", "yb_db_admin"];
 
 const Yugabyte = z.strictObject({
-  version: z.string().regex(versionPatterns.yugabyte, "must be a pinned YugabyteDB release such as 2025.2.1.0 (never 'latest')").default(YUGABYTE_VERSION),
-  build: z.string().regex(versionPatterns.yugabyteBuild, "must be a build number such as b141").default(YUGABYTE_BUILD),
+  version: z.string().regex(versionPatterns.yugabyte, "must be a pinned YugabyteDB release such as 2025.2.8.0 (never 'latest')").default(YUGABYTE_VERSION),
+  build: z.string().regex(versionPatterns.yugabyteBuild, "must be a build number such as b60").default(YUGABYTE_BUILD),
   /** Extra tserver gflags; `ysql_sequence_cache_minval` is fixed at 1 and cannot be changed here. */
   tserverFlags: flagMap.default({}),
   masterFlags: flagMap.default({}),
@@ -86,7 +86,7 @@ const Yugabyte = z.strictObject({
 });
 
 const Kine = z.strictObject({
-  version: z.string().regex(versionPatterns.kine, "must be a pinned Kine release such as v0.16.4 (never 'latest')").default(KINE_VERSION),
+  version: z.string().regex(versionPatterns.kine, "must be a pinned Kine release such as v0.17.5 (never 'latest')").default(KINE_VERSION),
   replicas: z.number().int().min(1, "must be at least 1").max(16, "must be at most 16").default(2),
 });
 

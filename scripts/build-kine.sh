@@ -18,7 +18,7 @@ if [ -z "$version" ] || [ "$(printf '%s\n' "$version" | wc -l)" -ne 1 ]; then
 fi
 
 built_version() {
-  # Go build info of the binary: "mod  github.com/k3s-io/kine  v0.16.4  h1:..."
+  # Go build info of the binary: "mod  github.com/k3s-io/kine  v0.17.5  h1:..."
   if command -v go >/dev/null 2>&1; then
     go version -m "$kine" 2>/dev/null | awk '$1 == "mod" && $2 == "github.com/k3s-io/kine" { print $3; exit }'
   fi
@@ -38,8 +38,19 @@ fi
 command -v go >/dev/null 2>&1 || { echo "build-kine: Go is required to build Kine $version (go install)" >&2; exit 1; }
 mkdir -p "$bin_dir"
 rm -f "$stamp"
-echo "build-kine: go install github.com/k3s-io/kine@$version (this takes a few minutes the first time)"
-CGO_ENABLED=1 GOBIN="$bin_dir" go install "github.com/k3s-io/kine@$version"
+# The same build the end-to-end suite uses (scripts/e2e/build.sh): cached outside the clone by version, so a fresh
+# checkout on a machine that built it once copies it instead of building again.
+shared="${YB_K3S_E2E_CACHE:-$HOME/.cache/yb-k3s-e2e}/kine-$version"
+if [ -f "$shared/.complete" ] && [ -x "$shared/kine" ]; then
+  echo "build-kine: copying Kine $version from $shared"
+  cp "$shared/kine" "$kine"
+else
+  echo "build-kine: go install github.com/k3s-io/kine@$version into $shared (this takes a few minutes the first time)"
+  rm -rf "$shared"; mkdir -p "$shared"
+  CGO_ENABLED=1 GOBIN="$shared" go install "github.com/k3s-io/kine@$version"
+  touch "$shared/.complete"
+  cp "$shared/kine" "$kine"
+fi
 
 have="$(built_version || true)"
 if [ -n "$have" ] && [ "$have" != "$version" ]; then
