@@ -76,7 +76,7 @@ async function main(): Promise<void> {
       `| one-resource floor | 1 | ${median(floorMs).toFixed(0)} |`,
       `| dev stack | ${resources} | ${median(devMs).toFixed(0)} |`,
       "",
-      `Ratio dev / floor: **${ratio.toFixed(2)}** (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, inline program: the program is transpiled by ts-node in-process).`,
+      `Ratio dev / floor: **${ratio.toFixed(2)}** (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, inline program in this process, the project loaded through scripts/register-ts.js; the CLI and provider start once per preview).`,
       END,
     ].join("\n");
     const text = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, "utf8") : "";
