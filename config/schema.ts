@@ -86,7 +86,7 @@ const Yugabyte = z.strictObject({
 });
 
 const Kine = z.strictObject({
-  version: z.string().regex(versionPatterns.kine, "must be a pinned Kine release such as v0.17.5 (never 'latest')").default(KINE_VERSION),
+  version: z.string().regex(versionPatterns.kine, "must be a pinned Kine release such as v0.16.4 (never 'latest')").default(KINE_VERSION),
   replicas: z.number().int().min(1, "must be at least 1").max(16, "must be at most 16").default(2),
 });
 

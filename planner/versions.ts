@@ -4,13 +4,13 @@
  * - YugabyteDB: a stable (even-year) release; the Docker tag and the Linux tarball share the build number.
  * - Kine: the standalone etcd-on-SQL endpoint. The integration tests build this exact version from its Go module
  *   (`go install github.com/k3s-io/kine@<KINE_VERSION>`), so the image we run and the binary we test are one fact.
- *   v0.17.5's pgsql driver (its schema statements are unchanged since v0.16.4) creates exactly the table and index names `kineSchemaStatements` pre-creates.
+ *   v0.16.4's pgsql driver creates exactly the table and index names `kineSchemaStatements` pre-creates.
  * - k3s: k3s talks to our standalone Kine over the etcd API (`--datastore-endpoint=http(s)://kine:2379`), so its own
  *   embedded Kine never touches the schema; the release line still embeds Kine v0.16.x, whose schema matches ours.
  */
 export const YUGABYTE_VERSION = "2025.2.8.0";
 export const YUGABYTE_BUILD = "b60";
-export const KINE_VERSION = "v0.17.5";
+export const KINE_VERSION = "v0.16.4";
 export const K3S_VERSION = "v1.36.3+k3s1";
 
 /**

@@ -18,7 +18,7 @@ if [ -z "$version" ] || [ "$(printf '%s\n' "$version" | wc -l)" -ne 1 ]; then
 fi
 
 built_version() {
-  # Go build info of the binary: "mod  github.com/k3s-io/kine  v0.17.5  h1:..."
+  # Go build info of the binary: "mod  github.com/k3s-io/kine  v0.16.4  h1:..."
   if command -v go >/dev/null 2>&1; then
     go version -m "$kine" 2>/dev/null | awk '$1 == "mod" && $2 == "github.com/k3s-io/kine" { print $3; exit }'
   fi

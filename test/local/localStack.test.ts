@@ -71,7 +71,7 @@ describe("local stack (docker)", () => {
 
   it("pins every image by tag and runs containers from the pulled image id", () => {
     const images = ofType("docker:index/remoteImage:RemoteImage").map((i) => i.inputs.name as string);
-    expect(images.sort()).toEqual(["rancher/k3s:v1.36.3-k3s1", "rancher/kine:v0.17.5", "yugabytedb/yugabyte:2025.2.8.0-b60"]);
+    expect(images.sort()).toEqual(["rancher/k3s:v1.36.3-k3s1", "rancher/kine:v0.16.4", "yugabytedb/yugabyte:2025.2.8.0-b60"]);
     for (const c of containers()) expect(c.inputs.image).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
