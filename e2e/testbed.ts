@@ -1,6 +1,6 @@
 /**
  * Start the end-to-end test bed on its own, for debugging or trying the kubernetes target by hand:
- *   npx ts-node --transpile-only e2e/testbed.ts [STACK]      (default: dev)
+ *   node -r ./scripts/register-ts.js e2e/testbed.ts [STACK]      (default: dev)
  * Starts PostgreSQL (the stack's schema), Kine, kube-apiserver, controller-manager, scheduler and kwok nodes for the
  * stack's zones, prints the admin kubeconfig path, and stops everything on Ctrl-C.
  */
