@@ -44,6 +44,8 @@ export interface ControlPlaneOptions {
   readonly database: string;
   /** The schema DDL (postgres dialect) to apply. */
   readonly schemaSql: string;
+  /** kwok nodes per zone (default 1); more let a stack scale out under required pod anti-affinity. */
+  readonly nodesPerZone?: number;
 }
 
 export interface RunningControlPlane {
@@ -94,8 +96,8 @@ function stageFiles(stageDir: string, storageClass: string): string {
     .join("\n---\n");
 }
 
-function nodeManifest(o: ControlPlaneOptions, zone: string): object {
-  const name = `kwok-${zone}`;
+function nodeManifest(o: ControlPlaneOptions, zone: string, index: number): object {
+  const name = `kwok-${zone}-${index}`;
   const capacity = { cpu: "64", memory: "256Gi", pods: "110", "ephemeral-storage": "1Ti" };
   return {
     apiVersion: "v1",
@@ -206,7 +208,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
 
     // 7. One node per zone, and the stack's StorageClass backed by kwok's volume stages.
     const objects = [
-      ...o.zones.map((z) => nodeManifest(o, z)),
+      ...o.zones.flatMap((z) => Array.from({ length: o.nodesPerZone ?? 1 }, (_, i) => nodeManifest(o, z, i))),
       {
         apiVersion: "storage.k8s.io/v1",
         kind: "StorageClass",
@@ -219,7 +221,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }));
     await waitFor("every kwok node Ready", () => {
       const nodes = JSON.parse(kubectl(["get", "nodes", "-o", "json"])) as { items: { status?: { conditions?: { type: string; status: string }[] } }[] };
-      return nodes.items.length === o.zones.length && nodes.items.every((n) => n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
+      return nodes.items.length === o.zones.length * (o.nodesPerZone ?? 1) && nodes.items.every((n) => n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
     }, 90_000, logs);
     await waitFor("the default namespace's service account", () => kubectl(["get", "serviceaccount", "default", "-n", "default", "-o", "name"]).trim() !== "", 60_000, logs);
 

@@ -96,6 +96,7 @@ describe(`the ${STACK} stack on a real control plane, through the real engine`, 
       context: k8sCfg.context,
       database: "kine",
       schemaSql,
+      nodesPerZone: 2, // room to scale out to two database pods per zone (required anti-affinity on hostname)
     });
     schemaAtStart = await cp.schemaSnapshot();
     engine = await createEngineStack({
@@ -268,6 +269,42 @@ describe(`the ${STACK} stack on a real control plane, through the real engine`, 
     }
     expect(events.some((e) => !e.ready), "the watch saw the restarts").toBe(true);
     expect(worst).toBeLessThanOrEqual(1);
+  }, 900_000);
+
+  it("(d) scale out to two nodes per zone and back in: zone by zone, claims of removed pods retained", async () => {
+    const kine = cfg<Record<string, unknown>>("kine");
+    const zones = regions.flatMap((r) => r.zones);
+    const selector = `app.kubernetes.io/name=${K8S_APPS.yugabyte}`;
+    const withNodesPerZone = (n: number) => stackConfig(cp, {
+      "yb-k3s:kine": { ...kine, replicas: 3 },
+      "yb-k3s:regions": regions.map((r) => ({ ...r, nodesPerZone: n })),
+    });
+    const sts = (z: string) => `::yugabyte-${yugabyteStatefulSetName(z)}`;
+    type Pod = KubeObject & { spec: { nodeName?: string } };
+
+    // Out: every zone's StatefulSet to 2 replicas, one zone after another, each new pod on its own node of that zone.
+    await engine.setConfig(withNodesPerZone(2));
+    const out = new StepLog();
+    expect((await engine.stack.up({ onEvent: out.onEvent })).summary.result).toBe("succeeded");
+    for (let i = 0; i + 1 < zones.length; i++)
+      expect(out.index("done", `::yugabyte-${yugabyteRolloutJobName(zones[i])}`)).toBeLessThan(out.index("pre", sts(zones[i + 1]), "update"));
+    const pods = cp.getJson<{ items: Pod[] }>(["get", "pods", "-n", NS, "-l", selector]).items;
+    expect(pods.length).toBe(2 * zones.length);
+    expect(new Set(pods.map((p) => p.spec.nodeName)).size).toBe(pods.length);
+    for (const p of pods) expect(p.spec.nodeName, p.metadata.name).toContain(p.metadata.labels?.[ZONE_POD_LABEL]);
+    const claimsOut = cp.getJson<{ items: KubeObject[] }>(["get", "pvc", "-n", NS, "-l", selector]).items.map((c) => c.metadata.name).sort();
+
+    // In: back to one per zone; the scale-in drain Job runs before the first StatefulSet shrinks; claims are retained.
+    await engine.setConfig(withNodesPerZone(1));
+    const back = new StepLog();
+    expect((await engine.stack.up({ onEvent: back.onEvent })).summary.result).toBe("succeeded");
+    const firstShrink = Math.min(...zones.map((z) => back.index("pre", sts(z), "update")));
+    const drain = back.timeline.findIndex((t) => t.at === "done" && /scale-in/.test(t.urn));
+    expect(drain, "the scale-in drain Job ran").toBeGreaterThanOrEqual(0);
+    expect(drain).toBeLessThan(firstShrink);
+    expect(cp.getJson<{ items: Pod[] }>(["get", "pods", "-n", NS, "-l", selector]).items.length).toBe(zones.length);
+    const claimsIn = cp.getJson<{ items: KubeObject[] }>(["get", "pvc", "-n", NS, "-l", selector]).items.map((c) => c.metadata.name).sort();
+    expect(claimsIn).toEqual(claimsOut); // whenScaled: Retain — a later scale-out finds its data again
   }, 900_000);
 
   it("(e) destroy refuses while data is protected and deletes nothing protected", async () => {
