@@ -1,4 +1,5 @@
 /** Issue 14's battery of bad input: shared by the config tests, the program test and the CLI tests. */
+import { YUGABYTE_VERSION } from "../../planner/versions";
 import { devConfig, localConfig, prodConfig, stagingConfig } from "./topologies";
 
 /** Issue 14: input that got through, crashed later, or was reported misleadingly. Each: the one line a user sees. */
@@ -11,7 +12,7 @@ export const inputCases: [string, () => Record<string, unknown>, RegExp][] = [
   ["loopback octet above 255", () => docker({ bindAddress: "127.300.0.1" }), /^yb-k3s:docker\.bindAddress: must be a loopback address \(127\.0\.0\.0\/8, octets 0-255, or ::1\)/],
   ["loopback octet with a leading zero", () => docker({ bindAddress: "127.0.0.01" }), /^yb-k3s:docker\.bindAddress: must be a loopback address/],
   // gflags YugabyteDB does not have, or that the planner owns
-  ["misspelt tserver gflag", () => ({ ...localConfig(), yugabyte: { tserverFlags: { ysql_sequence_cache_minvl: 100 } } }), /^yb-k3s:yugabyte\.tserverFlags\.ysql_sequence_cache_minvl: is not a yb-tserver flag of YugabyteDB 2025\.2\.1\.0 .*config\/flags\/yugabyte\.ts\); did you mean 'ysql_sequence_cache_minval'\?$/],
+  ["misspelt tserver gflag", () => ({ ...localConfig(), yugabyte: { tserverFlags: { ysql_sequence_cache_minvl: 100 } } }), new RegExp(`^yb-k3s:yugabyte\\.tserverFlags\\.ysql_sequence_cache_minvl: is not a yb-tserver flag of YugabyteDB ${YUGABYTE_VERSION.replace(/\./g, "\\.")} .*config/flags/yugabyte\\.ts\\); did you mean 'ysql_sequence_cache_minval'\\?$`)],
   ["misspelt master gflag", () => ({ ...localConfig(), yugabyte: { masterFlags: { memory_limit_hard_byte: 1 } } }), /^yb-k3s:yugabyte\.masterFlags\.memory_limit_hard_byte: is not a yb-master flag .*did you mean 'memory_limit_hard_bytes'\?$/],
   ["a master-only gflag on the tserver", () => ({ ...localConfig(), yugabyte: { tserverFlags: { master_addresses: "x" } } }), /^yb-k3s:yugabyte\.tserverFlags\.master_addresses: is not a yb-tserver flag/],
   ["placement gflag (the topology's job)", () => ({ ...localConfig(), yugabyte: { tserverFlags: { placement_zone: "zone-x" } } }), /^yb-k3s:yugabyte\.tserverFlags\.placement_zone: is set by yugabyted from --cloud_location/],
