@@ -78,7 +78,7 @@ describe("npm run verify against the real control plane", () => {
     const r = verify(explicit());
     expect(r.code, r.stdout).toBe(0);
     expect(r.line("readyz"), r.stdout).toMatch(/^ok readyz: API server ready/);
-    expect(r.line("nodes"), r.stdout).toMatch(new RegExp(`^ok nodes: 3/3 Ready: ${regions[0].zones.map((z) => `kwok-${z}`).join(", ")}$`));
+    expect(r.line("nodes"), r.stdout).toMatch(new RegExp(`^ok nodes: 3/3 Ready: ${regions[0].zones.map((z) => `kwok-${z}-0`).join(", ")}$`));
     expect(r.line("workload.deploy"), r.stdout).toMatch(/^ok /);
     expect(r.line("workload.ready"), r.stdout).toMatch(/^ok workload.ready: 2\/2 available, 2 ready endpoint\(s\)/);
     expect(r.line("workload.removed"), r.stdout).toMatch(/^ok /);
