@@ -215,7 +215,14 @@ describe("tls:index/privateKey:PrivateKey", () => {
     const spki = createPublicKey(key).export({ type: "spki", format: "der" });
     expect(createPublicKey(str(o.values.publicKeyPem)).export({ type: "spki", format: "der" }).equals(spki)).toBe(true);
     expect(createPrivateKey(str(o.values.privateKeyPemPkcs8)).export({ type: "pkcs8", format: "der" }).equals(key.export({ type: "pkcs8", format: "der" }))).toBe(true);
-    expect(id).toBe(createHash("sha1").update(spki).digest("hex"));
+    // The Terraform provider's id: SHA-1 of the public key DER after Go's strings.TrimSpace, so DER that happens to
+    // start or end with an ASCII whitespace byte is trimmed first (about 1 random key in 20; found by a flaky CI run).
+    const isSpace = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+    let from = 0;
+    let to = spki.length;
+    while (from < to && isSpace(spki[from])) from++;
+    while (to > from && isSpace(spki[to - 1])) to--;
+    expect(id).toBe(createHash("sha1").update(spki.subarray(from, to)).digest("hex"));
     expect(str(o.values.publicKeyOpenssh)).toMatch(new RegExp(`^${sshType} [A-Za-z0-9+/=]+\\n$`));
     expect(str(o.values.publicKeyFingerprintMd5)).toMatch(/^([0-9a-f]{2}:){15}[0-9a-f]{2}$/);
     expect(str(o.values.publicKeyFingerprintSha256)).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
