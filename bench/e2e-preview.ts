@@ -5,12 +5,11 @@
  *   npx ts-node --transpile-only bench/e2e-preview.ts [rounds]
  * Writes the section between the e2e-preview markers of bench/RESULTS.md.
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
-import { readStackFile, stackFilePath } from "../lib/stackFile";
 import { e2eBinaries, REPO_ROOT } from "../e2e/harness/binaries";
+import { kubernetesStack, testBedOptions } from "../e2e/harness/stackTestBed";
 
 const ROUNDS = Number(process.argv[2] ?? 3);
 const RESULTS = path.join(REPO_ROOT, "bench", "RESULTS.md");
@@ -24,14 +23,8 @@ async function main(): Promise<void> {
   process.env.KINE_BIN ??= binaries.kine;
   const { startControlPlane } = await import("../e2e/harness/controlPlane");
   const { createEngineStack } = await import("../e2e/harness/engine");
-  const file = readStackFile(stackFilePath("dev"), "dev");
-  const regions = file.config["yb-k3s:regions"] as { name: string; zones: string[] }[];
-  const k8sCfg = file.config["yb-k3s:kubernetes"] as Record<string, unknown> & { storageClass: string; zoneLabel: string; context: string };
-  const schemaSql = execFileSync("npm", ["run", "--silent", "plan", "--", "--stack", "dev", "--format", "sql", "--dialect", "postgres"], { cwd: REPO_ROOT, encoding: "utf8" });
-  const cp = await startControlPlane({
-    binaries, zones: regions.flatMap((r) => r.zones), region: regions[0].name, zoneLabel: k8sCfg.zoneLabel,
-    storageClass: k8sCfg.storageClass, context: k8sCfg.context, database: "kine", schemaSql,
-  });
+  const { file, kubernetes: k8sCfg } = kubernetesStack("dev");
+  const cp = await startControlPlane(testBedOptions("dev", binaries));
   try {
     const dev = await createEngineStack({
       binaries, projectName: "yb-k3s", stackName: "dev",

@@ -12,17 +12,15 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { K8S_APPS, ZONE_POD_LABEL } from "../../components/kubernetes.common";
 import { yugabyteRolloutJobName, yugabyteStatefulSetName } from "../../components/yugabyteCluster.kubernetes";
-import { readStackFile, stackFilePath } from "../../lib/stackFile";
 import { e2eBinaries, REPO_ROOT } from "../harness/binaries";
 import { startControlPlane, type RunningControlPlane } from "../harness/controlPlane";
 import { createEngineStack, StepLog, type EngineStack } from "../harness/engine";
+import { kubernetesStack, testBedOptions } from "../harness/stackTestBed";
 
 const STACK = "dev";
 const PROJECT = "yb-k3s";
-const file = readStackFile(stackFilePath(STACK), STACK);
+const { file, regions, kubernetes: k8sCfg } = kubernetesStack(STACK);
 const cfg = <T>(key: string) => file.config[`yb-k3s:${key}`] as T;
-const regions = cfg<{ name: string; zones: string[] }[]>("regions");
-const k8sCfg = cfg<Record<string, unknown> & { namespace: string; storageClass: string; zoneLabel: string; context: string }>("kubernetes");
 const NS = k8sCfg.namespace;
 
 /** The stack file's config with only the cluster coordinates overridden: the test bed's kubeconfig. */
@@ -86,18 +84,8 @@ async function kubernetesResources(): Promise<StateResource[]> {
 describe(`the ${STACK} stack on a real control plane, through the real engine`, () => {
   beforeAll(async () => {
     const binaries = e2eBinaries();
-    const schemaSql = execFileSync("npm", ["run", "--silent", "plan", "--", "--stack", STACK, "--format", "sql", "--dialect", "postgres"], { cwd: REPO_ROOT, encoding: "utf8" });
-    cp = await startControlPlane({
-      binaries,
-      zones: regions.flatMap((r) => r.zones),
-      region: regions[0].name,
-      zoneLabel: k8sCfg.zoneLabel,
-      storageClass: k8sCfg.storageClass,
-      context: k8sCfg.context,
-      database: "kine",
-      schemaSql,
-      nodesPerZone: 2, // room to scale out to two database pods per zone (required anti-affinity on hostname)
-    });
+    // Room to scale out to two database pods per zone (required anti-affinity on hostname).
+    cp = await startControlPlane(testBedOptions(STACK, binaries, { nodesPerZone: 2 }));
     schemaAtStart = await cp.schemaSnapshot();
     engine = await createEngineStack({
       binaries,

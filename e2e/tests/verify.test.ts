@@ -11,18 +11,16 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readStackFile, stackFilePath } from "../../lib/stackFile";
 import { VERIFY_LABEL } from "../../lib/verify/kubernetes";
 import { KINE_INDEXES, renderKineSchemaSql } from "../../planner/kineSchema";
 import { psql } from "../../test/support/postgres";
 import { e2eBinaries, REPO_ROOT } from "../harness/binaries";
 import { startControlPlane, type RunningControlPlane } from "../harness/controlPlane";
+import { kubernetesStack, testBedOptions } from "../harness/stackTestBed";
 import { waitFor } from "../harness/processes";
 
 const STACK = "dev";
-const file = readStackFile(stackFilePath(STACK), STACK);
-const regions = file.config["yb-k3s:regions"] as { name: string; zones: string[] }[];
-const k8s = file.config["yb-k3s:kubernetes"] as { storageClass: string; zoneLabel: string; context: string };
+const { regions } = kubernetesStack(STACK);
 const DB = "kine";
 
 let cp: RunningControlPlane;
@@ -58,16 +56,7 @@ const verifyNamespaces = () =>
 describe("npm run verify against the real control plane", () => {
   beforeAll(async () => {
     const binaries = e2eBinaries({ engine: false });
-    cp = await startControlPlane({
-      binaries,
-      zones: regions.flatMap((r) => r.zones),
-      region: regions[0].name,
-      zoneLabel: k8s.zoneLabel,
-      storageClass: k8s.storageClass,
-      context: k8s.context,
-      database: DB,
-      schemaSql: renderKineSchemaSql(DB, "postgres"),
-    });
+    cp = await startControlPlane(testBedOptions(STACK, binaries, { database: DB, schemaSql: renderKineSchemaSql(DB, "postgres") }));
   }, 300_000);
 
   afterAll(async () => {
