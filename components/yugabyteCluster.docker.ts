@@ -31,6 +31,21 @@ export function buildYugabyteDocker(parent: pulumi.ComponentResource, name: stri
     { file: ROLLOUT_SCRIPTS.undrain, content: renderUndrainScript(plan, { certsDir: TLS_DIRS.yugabyte }), executable: true },
   ];
 
+  // A one-shot container on the stack's network running one rendered script (rollout gates, the scale-in drain), with
+  // the bootstrap's TLS client files when TLS is on; Pulumi waits for it to exit (attach) and keeps its logs.
+  const oneShot = (containerName: string, script: string, labels: docker.types.input.ContainerLabel[]): docker.ContainerArgs => ({
+    name: containerName,
+    image: image.imageId,
+    command: ["/bin/bash", "-c", script],
+    uploads: tls ? tlsUploads(tls.filesFor("bootstrap")) : [],
+    networksAdvanced: [{ name: p.network.name }],
+    restart: "no",
+    mustRun: false,
+    attach: true,
+    logs: true,
+    labels,
+  });
+
   // Rolling changes, one node at a time (planner/rollout.ts): node i+1 depends on node i's gate, which succeeds only
   // once node i is ALIVE again and nothing is under-replicated. Every container has a fixed name and fixed host ports,
   // so a replacement deletes first (the provider would otherwise create the new one next to the old and fail on the
@@ -89,18 +104,11 @@ export function buildYugabyteDocker(parent: pulumi.ComponentResource, name: stri
     const gateName = `${plan.prefix}-${node.name}-rejoin`;
     const gate = new docker.Container(
       `${node.name}-rejoin`,
-      {
-        name: gateName,
-        image: image.imageId,
-        command: ["/bin/bash", "-c", renderRejoinGateScript(plan, [node], { certsDir: TLS_DIRS.bootstrap, caFile: BOOTSTRAP_TLS_FILES.caFile })],
-        uploads: tls ? tlsUploads(tls.filesFor("bootstrap")) : [],
-        networksAdvanced: [{ name: p.network.name }],
-        restart: "no",
-        mustRun: false,
-        attach: true,
-        logs: true,
-        labels: [...stackLabels(plan, "yugabyte-rollout-gate"), { label: "yb-k3s.node", value: node.name }, { label: "yb-k3s.node-container", value: container.id }],
-      },
+      oneShot(gateName, renderRejoinGateScript(plan, [node], { certsDir: TLS_DIRS.bootstrap, caFile: BOOTSTRAP_TLS_FILES.caFile }), [
+        ...stackLabels(plan, "yugabyte-rollout-gate"),
+        { label: "yb-k3s.node", value: node.name },
+        { label: "yb-k3s.node-container", value: container.id },
+      ]),
       { ...opts, dependsOn: [container], deleteBeforeReplace: true },
     );
     previous = afterSuccess(gate, `rollout gate of ${node.name}`, gateName);
@@ -110,18 +118,7 @@ export function buildYugabyteDocker(parent: pulumi.ComponentResource, name: stri
   const scaleInName = `${plan.prefix}-yb-scale-in`;
   const scaleIn = new docker.Container(
     `${name}-scale-in`,
-    {
-      name: scaleInName,
-      image: image.imageId,
-      command: ["/bin/bash", "-c", renderScaleInDrainScript(plan, { certsDir: TLS_DIRS.bootstrap })],
-      uploads: tls ? tlsUploads(tls.filesFor("bootstrap")) : [],
-      networksAdvanced: [{ name: p.network.name }],
-      restart: "no",
-      mustRun: false,
-      attach: true,
-      logs: true,
-      labels: stackLabels(plan, "yugabyte-scale-in"),
-    },
+    oneShot(scaleInName, renderScaleInDrainScript(plan, { certsDir: TLS_DIRS.bootstrap }), stackLabels(plan, "yugabyte-scale-in")),
     { ...opts, dependsOn: previous, deleteBeforeReplace: true },
   );
   const lastGate = afterSuccess(scaleIn, "scale-in drain", scaleInName);
