@@ -1,6 +1,6 @@
 /** The program: config -> plan -> control plane -> outputs. `index.ts` runs it; `plan` runs it under mocks. */
 import * as pulumi from "@pulumi/pulumi";
-import { ControlPlane, type TopologySummary } from "./components/controlPlane";
+import { ControlPlane, type BackupsOutput, type TopologySummary } from "./components/controlPlane";
 import { readTopology } from "./lib/pulumiConfig";
 import { buildPlan } from "./planner/plan";
 import { analyzeFaultTolerance, faultToleranceSummary, type FaultToleranceSummary } from "./planner/survivability";
@@ -16,6 +16,8 @@ export interface StackOutputs {
   readonly faultTolerance: FaultToleranceSummary;
   readonly instanceIds: pulumi.Output<{ yugabyte: string[]; kine: string[]; k3s: string[] }>;
   readonly accessHints: pulumi.Output<string[]>;
+  /** What is backed up where (`npm run verify` reads it for the backup age; `npm run restore` for the backups). */
+  readonly backups: pulumi.Output<BackupsOutput>;
 }
 
 export function program(): StackOutputs {
@@ -32,5 +34,6 @@ export function program(): StackOutputs {
     faultTolerance: faultToleranceSummary(analyzeFaultTolerance(plan)),
     instanceIds: cp.instanceIds,
     accessHints: cp.accessHints,
+    backups: cp.backups,
   };
 }

@@ -12,6 +12,7 @@ import { awsAccessHints } from "./aws.common";
 import { AwsPlatformResources } from "./platform.aws";
 import { DockerPlatformResources } from "./platform.docker";
 import { KubernetesPlatformResources } from "./platform.kubernetes";
+import { KineBackups } from "./kineBackups";
 import { YugabyteCluster } from "./yugabyteCluster";
 
 export interface ControlPlaneArgs {
@@ -19,6 +20,21 @@ export interface ControlPlaneArgs {
   readonly topology: Topology;
   /** With TLS on: sign with this CA instead of generating one per stack (key as a Pulumi secret). */
   readonly tlsCa?: { readonly certPem: pulumi.Input<string>; readonly keyPem: pulumi.Input<string> };
+}
+
+/** The `backups` stack output: both layers, as planned and where they live (no secrets). */
+export interface BackupsOutput {
+  readonly pointInTime: { readonly database: string; readonly intervalMinutes: number; readonly retentionMinutes: number } | null;
+  readonly offCluster: {
+    readonly kind: "directory" | "pvc" | "s3";
+    readonly location: string;
+    /** aws: the bucket, region and key prefix. */
+    readonly bucket?: string;
+    readonly region?: string;
+    readonly keyPrefix?: string;
+    readonly intervalMinutes: number;
+    readonly retentionDays: number;
+  } | null;
 }
 
 /** Stack-level summary, safe to print (no secrets). */
@@ -54,6 +70,9 @@ export class ControlPlane extends pulumi.ComponentResource {
   readonly instanceIds: pulumi.Output<{ yugabyte: string[]; kine: string[]; k3s: string[] }>;
   /** How an operator reaches the deployment (port forwarding, sessions, logs). */
   readonly accessHints: pulumi.Output<string[]>;
+  /** Off-cluster backups of Kine's database, when the plan has them on. */
+  readonly offClusterBackups?: KineBackups;
+  readonly backups: pulumi.Output<BackupsOutput>;
 
   constructor(name: string, args: ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
     super("yb-k3s:index:ControlPlane", name, {}, opts);
@@ -76,11 +95,17 @@ export class ControlPlane extends pulumi.ComponentResource {
     const tlsPki = plan.pki ? new ControlPlanePki(`${name}-tls`, { pki: plan.pki, ca: args.tlsCa }, parent) : undefined;
     this.tls = tlsPki;
 
+    // Off-cluster backups: on aws, node 0's timer writes to the stack's bucket, so the bucket comes first and node 0's
+    // user data names it; elsewhere the backup job runs beside the database once the bootstrap has made the schema.
+    const backupArgs = { plan, platform: this.platform, kinePassword: kinePassword.result, tls: tlsPki };
+    const awsBackups = plan.backup.offCluster && plan.target === "aws" ? new KineBackups("backups", backupArgs, parent) : undefined;
     this.database = new YugabyteCluster(
       "yugabyte",
-      { plan, platform: this.platform, adminPassword: adminPassword.result, kinePassword: kinePassword.result, tls: tlsPki },
+      { plan, platform: this.platform, adminPassword: adminPassword.result, kinePassword: kinePassword.result, tls: tlsPki, backupBucket: awsBackups?.bucketName },
       parent,
     );
+    this.offClusterBackups =
+      awsBackups ?? (plan.backup.offCluster ? new KineBackups("backups", { ...backupArgs, dependsOn: [this.database.bootstrap] }, parent) : undefined);
     this.kine = new KineEndpoint(
       "kine",
       { plan, platform: this.platform, databasePassword: kinePassword.result, databaseReady: this.database.ready, dependsOn: [this.database.bootstrap], tls: tlsPki },
@@ -107,6 +132,21 @@ export class ControlPlane extends pulumi.ComponentResource {
       this.platform.kind === "aws"
         ? awsAccessHints(plan, this.platform, k3sIds, this.database.nodeIds)
         : pulumi.output([`kubeconfig: pulumi stack output --show-secrets kubeconfig > kubeconfig; API ${plan.k3s.apiUrl}`]);
+    const off = plan.backup.offCluster;
+    const backupLocation = this.offClusterBackups?.location ?? pulumi.output("");
+    const bucket = this.offClusterBackups?.bucketName ?? pulumi.output("");
+    this.backups = pulumi.all([backupLocation, bucket]).apply(([location, bucketName]) => ({
+      pointInTime: plan.backup.pointInTime ?? null,
+      offCluster: off
+        ? {
+            kind: off.destination.kind,
+            location,
+            ...(off.destination.kind === "s3" ? { bucket: bucketName, region: off.destination.region, keyPrefix: off.destination.keyPrefix } : {}),
+            intervalMinutes: off.intervalMinutes,
+            retentionDays: off.retentionDays,
+          }
+        : null,
+    }));
     this.registerOutputs({ kineEndpoint: this.kineEndpoint, uiUrl: this.uiUrl, k3sApiUrl: this.k3sApiUrl });
   }
 }

@@ -12,6 +12,8 @@ export const K8S_APPS = {
   rollout: "yugabytedb-rollout",
   kine: "kine",
   k3s: "k3s",
+  /** The off-cluster backup CronJob's pods (components/kineBackups.kubernetes.ts). */
+  backup: "kine-backup",
 } as const;
 
 /** Label that carries the zone on YugabyteDB pods (selectors of the per-zone StatefulSets must not overlap). */

@@ -58,7 +58,9 @@ export function buildYugabyteAws(parent: pulumi.ComponentResource, name: string,
       instanceType: cfg.yugabyteInstanceType,
       securityGroup: network.securityGroups.database,
       profile: p.instanceProfiles.yugabyte,
-      userData: volume.id.apply((id) => renderYugabyteUserData(plan, node, { dataVolumeId: id, ssmRegion: p.ssmRegion })),
+      userData: pulumi
+        .all([volume.id, node.index === 0 ? (args.backupBucket ?? pulumi.output(undefined)) : pulumi.output(undefined)])
+        .apply(([id, backupBucket]) => renderYugabyteUserData(plan, node, { dataVolumeId: id, ssmRegion: p.ssmRegion, backupBucket })),
       rootVolumeGiB: cfg.rootVolumeGiB,
       role: "yugabyte",
       hostName: node.name,

@@ -325,8 +325,8 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
     opts(),
   );
 
-  // Inside the host cluster too, the database answers only its own peers, the bootstrap Job (masters + YSQL) and Kine
-  // (YSQL). Ingress only; enforced where the CNI implements NetworkPolicy. kubectl port-forward is not affected.
+  // Inside the host cluster too, the database answers only its own peers, the bootstrap Job (masters + YSQL), Kine
+  // and the backup CronJob (YSQL). Ingress only; enforced where the CNI implements NetworkPolicy. kubectl port-forward is not affected.
   const tcp = (port: number) => ({ protocol: "TCP", port });
   const networkPolicy = new k8s.networking.v1.NetworkPolicy(
     `${name}-network-policy`,
@@ -341,6 +341,8 @@ export function buildYugabyteKubernetes(parent: pulumi.ComponentResource, name: 
           // The rollout gates: yb-admin (master RPC) and the master's under-replication endpoint (master UI port).
           { from: [{ podSelector: { matchLabels: selectorLabels(plan, K8S_APPS.rollout) } }], ports: [tcp(ports.masterRpc), tcp(ports.masterUi)] },
           { from: [{ podSelector: { matchLabels: selectorLabels(plan, K8S_APPS.kine) } }], ports: [tcp(ports.ysql)] },
+          // The off-cluster backup CronJob's pods: YSQL only (ysql_dump as Kine's role).
+          ...(plan.backup.offCluster ? [{ from: [{ podSelector: { matchLabels: selectorLabels(plan, K8S_APPS.backup) } }], ports: [tcp(ports.ysql)] }] : []),
         ],
       },
     },

@@ -15,6 +15,8 @@ export interface YugabyteClusterArgs {
   readonly kinePassword: pulumi.Input<string>;
   /** TLS files for every host; required when the plan has TLS on (`plan.tls`). */
   readonly tls?: ControlPlanePki;
+  /** aws, off-cluster backups on: the bucket node 0's backup timer writes to (components/kineBackups.aws.ts). */
+  readonly backupBucket?: pulumi.Output<string>;
 }
 
 /** What every target builder returns. */

@@ -99,6 +99,9 @@ const K3s = z.strictObject({
 
 const Tls = z.strictObject({ enabled: z.boolean().default(false) });
 
+/** Data volumes are protected and retained by default everywhere but docker (local, throwaway by default). */
+export const defaultProtectData = (target: (typeof TARGETS)[number]): boolean => target !== "docker";
+
 const ConfigShape = z.strictObject({
     target: z.enum(TARGETS),
     faultTolerance: z.enum(FAULT_TOLERANCES).default("zone"),
@@ -188,6 +191,12 @@ export const ConfigSchema = ConfigShape.superRefine((c, ctx) => {
     for (const t of TARGETS) {
       if (t !== c.target && c[t] !== undefined) issue([t], `is only allowed when target is '${t}' (target is '${c.target}')`);
     }
+    const off = c.backup.offCluster;
+    if ((off.enabled ?? c.protectData ?? defaultProtectData(c.target)) && c.target === "docker" && off.directory === undefined)
+      issue(["backup", "offCluster", "directory"], "is required on docker while off-cluster backups are on (backup.offCluster.enabled, default protectData): the host directory to write them to, such as /var/backups/yb-k3s; or set backup.offCluster.enabled: false");
+    if (c.target !== "docker" && off.directory !== undefined) issue(["backup", "offCluster", "directory"], `is only allowed when target is 'docker' (target is '${c.target}')`);
+    for (const k of ["volumeSize", "storageClass"] as const)
+      if (c.target !== "kubernetes" && off[k] !== undefined) issue(["backup", "offCluster", k], `is only allowed when target is 'kubernetes' (target is '${c.target}')`);
     if (c.target === "kubernetes" && c.kubernetes === undefined) issue(["kubernetes"], "is required when target is 'kubernetes' (at least `context`)");
     if (c.target === "kubernetes" && c.kubernetes?.k3sServiceType === "LoadBalancer" && c.kubernetes.k3sAllowedCidrs.length === 0)
       issue(["kubernetes", "k3sAllowedCidrs"], "must list the CIDRs allowed to reach the k3s API when k3sServiceType is LoadBalancer");

@@ -11,6 +11,7 @@
  */
 import { stringify } from "yaml";
 import { BOOTSTRAP_ENV, renderBootstrapScript } from "./bootstrap";
+import { renderBackupScript } from "./backupScript";
 import { KINE_ENDPOINT_ENV, kineArgs } from "./kine";
 import { KINE_INDEXES, KINE_TABLE } from "./kineSchema";
 import type { ClusterPlan, K3sServerPlan, KineReplicaPlan, NodePlan } from "./plan";
@@ -205,12 +206,28 @@ export interface YugabyteUserDataOptions {
   readonly dataVolumeId: string;
   /** Region holding the stack's SSM parameters (the primary region). */
   readonly ssmRegion: string;
+  /** Node 0, off-cluster backups on: the stack's backup bucket (its timer writes there). */
+  readonly backupBucket?: string;
 }
 
 /** The udev path of an EBS volume on a Nitro instance. */
 export const ebsDevicePath = (volumeId: string): string => `/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${volumeId.replace(/-/g, "")}`;
 
-export const YB_UNITS = { thp: "yb-k3s-thp.service", yugabyted: "yugabyted.service", bootstrap: "yb-k3s-bootstrap.service", undrain: "yb-k3s-undrain.service" } as const;
+export const YB_UNITS = {
+  thp: "yb-k3s-thp.service",
+  yugabyted: "yugabyted.service",
+  bootstrap: "yb-k3s-bootstrap.service",
+  undrain: "yb-k3s-undrain.service",
+  backup: "yb-k3s-backup.service",
+  backupTimer: "yb-k3s-backup.timer",
+} as const;
+
+/** Node 0 runs the off-cluster backup timer when the plan has off-cluster backups (and the bucket is known). */
+const runsBackups = (plan: ClusterPlan, node: NodePlan, o: YugabyteUserDataOptions): o is YugabyteUserDataOptions & { backupBucket: string } => {
+  if (node.index !== 0 || !plan.backup.offCluster) return false;
+  if (o.backupBucket === undefined) throw new Error(`node ${node.name}: off-cluster backups are on but no backup bucket was given`);
+  return true;
+};
 
 /**
  * What a rollout gate runs on a host (an SSM association, AWS-RunShellScript, as root): once cloud-init is done, the
@@ -222,7 +239,7 @@ export function renderYugabyteSetupScript(plan: ClusterPlan, node: NodePlan, o: 
   const y = plan.yugabyte;
   const home = y.binDir.replace(/\/bin$/, "");
   const release = `${home}-${y.version}`;
-  const units = [YB_UNITS.thp, YB_UNITS.yugabyted, YB_UNITS.undrain, ...(node.index === 0 ? [YB_UNITS.bootstrap] : [])];
+  const units = [YB_UNITS.thp, YB_UNITS.yugabyted, YB_UNITS.undrain, ...(node.index === 0 ? [YB_UNITS.bootstrap] : []), ...(runsBackups(plan, node, o) ? [YB_UNITS.backupTimer] : [])];
   return `${prelude(plan, o.ssmRegion, `YugabyteDB node ${node.name} setup (data volume, release, services)`)}
 DEVICE=${shq(ebsDevicePath(o.dataVolumeId))}
 MOUNT=${shq(DATA_MOUNT)}
@@ -389,6 +406,34 @@ const BOOTSTRAP_UNIT = (plan: ClusterPlan) =>
     Install: ["WantedBy=multi-user.target"],
   });
 
+export const BACKUP_SCRIPT = "/usr/local/lib/yb-k3s/backup.sh";
+
+/** Node 0: read Kine's password from SSM and run one off-cluster backup. */
+export function renderBackupWrapper(plan: ClusterPlan, ssmRegion: string): string {
+  const p = ssmParameters(plan);
+  return `${prelude(plan, ssmRegion, "one off-cluster backup of Kine's database, with Kine's password from SSM")}
+${BOOTSTRAP_ENV.kinePassword}=$(ssm_get ${shq(p.kinePassword)})
+export ${BOOTSTRAP_ENV.kinePassword}
+# With TLS, ysql_dump verifies the server with the CA the bootstrap unit (required, run before) fetched.
+exec /bin/bash ${BACKUP_SCRIPT}
+`;
+}
+
+/** The backup service: one run, as root (it reads SSM with the instance role), after the bootstrap has succeeded. */
+const BACKUP_UNIT = (plan: ClusterPlan) =>
+  unit({
+    Unit: [`Description=yb-k3s off-cluster backup of Kine's database for stack ${plan.stack}`, `Requires=${YB_UNITS.bootstrap}`, `After=${YB_UNITS.bootstrap}`],
+    Service: ["Type=oneshot", `ExecStart=${SCRIPT_DIR}/yb-k3s-backup`, "TimeoutStartSec=1h", "Nice=10", "IOSchedulingClass=idle", "PrivateTmp=yes"],
+  });
+
+/** Every interval in UTC; Persistent= runs a backup missed while the host was off as soon as it is back. */
+const BACKUP_TIMER = (plan: ClusterPlan, onCalendar: string) =>
+  unit({
+    Unit: [`Description=yb-k3s off-cluster backups of Kine's database for stack ${plan.stack}`],
+    Timer: [`OnCalendar=${onCalendar}`, "Persistent=true", "AccuracySec=1min", `Unit=${YB_UNITS.backup}`],
+    Install: ["WantedBy=timers.target"],
+  });
+
 /** Every file written on a YugabyteDB node (exported for tests). */
 export function yugabyteFiles(plan: ClusterPlan, node: NodePlan, o: YugabyteUserDataOptions): WriteFile[] {
   const files: WriteFile[] = [
@@ -413,6 +458,17 @@ export function yugabyteFiles(plan: ClusterPlan, node: NodePlan, o: YugabyteUser
       { path: "/usr/local/lib/yb-k3s/bootstrap.sh", content: renderBootstrapScript(plan), permissions: "0755" },
       { path: `${SCRIPT_DIR}/yb-k3s-bootstrap`, content: renderBootstrapWrapper(plan, o.ssmRegion), permissions: "0755" },
       { path: `/etc/systemd/system/${YB_UNITS.bootstrap}`, content: BOOTSTRAP_UNIT(plan), permissions: "0644" },
+    );
+  }
+  const b = plan.backup.offCluster;
+  if (b && runsBackups(plan, node, o)) {
+    if (b.destination.kind !== "s3") throw new Error(`aws backups go to S3; the plan says ${b.destination.kind}`);
+    const delivery = { kind: "s3", bucket: o.backupBucket, keyPrefix: b.destination.keyPrefix, region: b.destination.region, awsCli: AWS_CLI } as const;
+    files.push(
+      { path: BACKUP_SCRIPT, content: renderBackupScript(plan, { delivery, caFile: plan.tls ? BOOTSTRAP_TLS_FILES.caFile : undefined }), permissions: "0755" },
+      { path: `${SCRIPT_DIR}/yb-k3s-backup`, content: renderBackupWrapper(plan, o.ssmRegion), permissions: "0755" },
+      { path: `/etc/systemd/system/${YB_UNITS.backup}`, content: BACKUP_UNIT(plan), permissions: "0644" },
+      { path: `/etc/systemd/system/${YB_UNITS.backupTimer}`, content: BACKUP_TIMER(plan, b.onCalendar), permissions: "0644" },
     );
   }
   return files;

@@ -3,7 +3,7 @@
  * (placement, names, addresses, flags, DDL, commands) is decided here; target builders only translate.
  */
 import { DockerConfig } from "../config/docker";
-import type { FaultTolerance, TargetKind, Topology } from "../config/schema";
+import { defaultProtectData, type FaultTolerance, type TargetKind, type Topology } from "../config/schema";
 import { databaseZonesOf } from "./zones";
 import { planBackup, type BackupPlan } from "./backup";
 import { cidrHost, cidrSubnet } from "./cidr";
@@ -463,7 +463,7 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
       })
     : undefined;
 
-  const protectData = t.protectData ?? t.target !== "docker";
+  const protectData = t.protectData ?? defaultProtectData(t.target);
   return {
     project,
     stack,

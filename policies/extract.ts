@@ -188,6 +188,13 @@ const basename = (t: string): string => {
 const SHELLS = /(^|\/)(ba|a|da|z)?sh$/;
 const KINE_BINARIES = new Set(["kine", "kine-amd64", "kine-arm64"]);
 
+/** Words that may stand before the command itself: `VAR=value`, `exec`, `sudo`, `nohup`, `env`, `ExecStart=`. */
+const PRECOMMAND = new Set(["exec", "sudo", "nohup", "env", "command", "nice"]);
+function isCommandWord(tokens: readonly string[], i: number): boolean {
+  if (/^[A-Za-z_][A-Za-z0-9_]*=./.test(tokens[i])) return true; // ExecStart=/usr/local/bin/kine
+  return tokens.slice(0, i).every((t) => PRECOMMAND.has(t) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(t) || (t.startsWith("-") && PRECOMMAND.has(tokens[0])));
+}
+
 /** Find a yugabyted / Kine / k3s launch in one command line. */
 export function classifySegment(tokens: readonly string[]): Process | undefined {
   for (let i = 0; i < tokens.length; i++) {
@@ -204,7 +211,8 @@ export function classifySegment(tokens: readonly string[]): Process | undefined 
       if (k > 0 && tokens[k + 2] !== undefined)
         return { kind: "yb-configure", args: [`--constraint_value=${tokens[k + 1]}`, `--rf=${tokens[k + 2]}`] };
     }
-    if (KINE_BINARIES.has(b) && tokens.slice(i + 1).some((t) => t.startsWith("--")))
+    // Kine only as the command word: `kine` is also a role, database and table name (`ysql_dump -U kine -d kine --data-only`).
+    if (KINE_BINARIES.has(b) && isCommandWord(tokens, i) && tokens.slice(i + 1).some((t) => t.startsWith("--")))
       return { kind: "kine", args: tokens.slice(i + 1) };
     if (b === "k3s" && tokens[i + 1] === "server") return { kind: "k3s-server", args: tokens.slice(i + 2) };
     if (tokens[i].startsWith("INSTALL_K3S_EXEC=")) {

@@ -53,6 +53,17 @@ registerResource("aws:ssm/association:Association", (i, name) => ({ ...i, associ
 registerResource("aws:ssm/parameter:Parameter", (i: Inputs) => ({ ...i, arn: `arn:aws:ssm:us-east-1:${MOCK_ACCOUNT_ID}:parameter${String(i.name)}`, version: 1 }));
 registerResource("aws:iam/role:Role", (i, name) => ({ ...i, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}`, name: i.name ?? name }));
 plain("aws:iam/rolePolicy:RolePolicy");
+// S3: bucketPrefix + a unique suffix, as the provider names a bucket.
+registerResource("aws:s3/bucket:Bucket", (i, name) => {
+  const bucket = `${String(i.bucketPrefix ?? name)}${digest(name, 12)}`;
+  return { ...i, bucket, arn: `arn:aws:s3:::${bucket}`, region: "us-east-1" };
+});
+plain("aws:s3/bucketOwnershipControls:BucketOwnershipControls");
+plain("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
+plain("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
+plain("aws:s3/bucketVersioning:BucketVersioning");
+plain("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
+plain("aws:s3/bucketPolicy:BucketPolicy");
 plain("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
 registerResource("aws:iam/instanceProfile:InstanceProfile", (i, name) => ({ ...i, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:instance-profile/${name}`, name: i.name ?? name }));
 

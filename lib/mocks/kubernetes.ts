@@ -10,6 +10,8 @@ for (const type of [
   "kubernetes:apps/v1:StatefulSet",
   "kubernetes:apps/v1:Deployment",
   "kubernetes:batch/v1:Job",
+  "kubernetes:batch/v1:CronJob",
+  "kubernetes:core/v1:PersistentVolumeClaim",
   "kubernetes:policy/v1:PodDisruptionBudget",
   "kubernetes:networking.k8s.io/v1:NetworkPolicy",
   "kubernetes:core/v1:ServiceAccount",

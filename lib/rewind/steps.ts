@@ -53,7 +53,7 @@ export interface RewindPlan {
 
 export class RewindRefusal extends Error {}
 
-const shell = (argv: readonly string[]) => argv.map((a) => (/^[A-Za-z0-9_./:=,@+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(" ");
+export const shell = (argv: readonly string[]) => argv.map((a) => (/^[A-Za-z0-9_./:=,@+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(" ");
 
 /** The marker row's key: outside /registry/, so the API server never sees it. */
 export const REWIND_MARKER_PREFIX = "/yb-k3s/rewind/";
@@ -79,18 +79,26 @@ function renderBump(recorded: string, target: Date): string {
   ].join("\n");
 }
 
-interface RoleControl {
-  readonly stopK3s: RewindStep;
-  readonly stopKine: RewindStep;
-  readonly startKine: RewindStep;
-  readonly startK3s: RewindStep;
+/** How a target stops and starts k3s and Kine (rewind, restore). */
+export interface RoleControl {
+  readonly stopK3s: ControlStep;
+  readonly stopKine: ControlStep;
+  readonly startKine: ControlStep;
+  readonly startK3s: ControlStep;
+}
+
+/** A step made of commands only (shared by rewind and restore). */
+export interface ControlStep {
+  readonly title: string;
+  readonly shows: readonly string[];
+  readonly actions: readonly { readonly kind: "exec"; readonly argv: readonly string[] }[];
 }
 
 function dockerControl(plan: ClusterPlan, host?: string): RoleControl {
   const docker = (verb: string, names: readonly string[]) => ["docker", ...(host ? ["-H", host] : []), verb, ...names];
   const k3s = plan.k3s.servers.map((s) => dockerContainerName(plan, s));
   const kine = plan.kine.replicas.map((r) => dockerContainerName(plan, r));
-  const step = (title: string, argv: string[]): RewindStep => ({ title, shows: [shell(argv)], actions: [{ kind: "exec", argv }] });
+  const step = (title: string, argv: string[]): ControlStep => ({ title, shows: [shell(argv)], actions: [{ kind: "exec", argv }] });
   return {
     stopK3s: step(`stop every k3s server (${k3s.length})`, docker("stop", k3s)),
     stopKine: step(`stop every Kine replica (${kine.length})`, docker("stop", kine)),
@@ -105,7 +113,7 @@ function kubernetesControl(plan: ClusterPlan, k: KubectlTarget): RoleControl {
   const scale = (kind: string, name: string, n: number) => [...base, "scale", `${kind}/${name}`, `--replicas=${n}`];
   const gone = (app: string) => [...base, "wait", "--for=delete", "pod", "-l", sel(app), "--timeout=300s"];
   const ready = (kind: string, name: string) => [...base, "rollout", "status", `${kind}/${name}`, "--timeout=600s"];
-  const step = (title: string, cmds: string[][]): RewindStep => ({ title, shows: cmds.map(shell), actions: cmds.map((argv) => ({ kind: "exec" as const, argv })) });
+  const step = (title: string, cmds: string[][]): ControlStep => ({ title, shows: cmds.map(shell), actions: cmds.map((argv) => ({ kind: "exec" as const, argv })) });
   const { kineDeployment: kd, k3sStatefulSet: ks } = KUBERNETES_WORKLOADS;
   return {
     stopK3s: step("stop every k3s server (scale the StatefulSet to 0, wait for its pods to go)", [scale("statefulset", ks, 0), gone(K8S_APPS.k3s)]),
@@ -124,13 +132,22 @@ function awsControl(plan: ClusterPlan, ids?: { readonly kine: readonly string[];
         "--document-name", "AWS-RunShellScript", "--parameters", `commands=["systemctl ${verb} ${unit}"]`,
       ],
     );
-  const step = (title: string, cmds: string[][]): RewindStep => ({ title, shows: cmds.map(shell), actions: cmds.map((argv) => ({ kind: "exec" as const, argv })) });
+  const step = (title: string, cmds: string[][]): ControlStep => ({ title, shows: cmds.map(shell), actions: cmds.map((argv) => ({ kind: "exec" as const, argv })) });
   return {
     stopK3s: step("stop every k3s server (systemctl stop k3s on each)", run("stop", "k3s", plan.k3s.servers, ids?.k3s)),
     stopKine: step("stop every Kine replica (systemctl stop kine on each)", run("stop", "kine", plan.kine.replicas, ids?.kine)),
     startKine: step("start Kine", run("start", "kine", plan.kine.replicas, ids?.kine)),
     startK3s: step("start k3s", run("start", "k3s", plan.k3s.servers, ids?.k3s)),
   };
+}
+
+/** The target's way to stop and start k3s and Kine. */
+export function roleControl(plan: ClusterPlan, topology: Topology, instanceIds?: { readonly kine: readonly string[]; readonly k3s: readonly string[] }): RoleControl {
+  return plan.target === "docker"
+    ? dockerControl(plan, topology.docker?.host)
+    : plan.target === "kubernetes"
+      ? kubernetesControl(plan, kubectlTargetOf(topology) as KubectlTarget)
+      : awsControl(plan, instanceIds);
 }
 
 export interface RewindInput {
@@ -153,12 +170,7 @@ export function renderRewind(i: RewindInput): RewindPlan {
     throw new RewindRefusal(`--to ${i.target.toISOString()} is before the retention window (${pit.retentionMinutes} min: nothing older than ${oldest.toISOString()} is kept)`);
   const atMicros = ybAdminMicros(i.target);
   const ns = ysqlNamespace(pit.database);
-  const control =
-    plan.target === "docker"
-      ? dockerControl(plan, i.topology.docker?.host)
-      : plan.target === "kubernetes"
-        ? kubernetesControl(plan, kubectlTargetOf(i.topology) as KubectlTarget)
-        : awsControl(plan, i.instanceIds);
+  const control = roleControl(plan, i.topology, i.instanceIds);
   const steps: RewindStep[] = [
     {
       title: `find the snapshot schedule of ${ns} and check that its window reaches ${i.target.toISOString()} (nothing is stopped yet)`,

@@ -81,6 +81,8 @@ describe("staging: instances", () => {
     const others = r.recorded.filter((x) => x.protect && x.type !== T.volume).map((x) => `${x.type} ${x.name}`).sort();
     expect(others).toEqual(
       [
+        // The off-cluster backups are data too (test/aws/backups.test.ts).
+        "aws:s3/bucket:Bucket backups-bucket",
         "random:index/randomPassword:RandomPassword control-plane-k3s-token",
         "random:index/randomPassword:RandomPassword control-plane-kine-db-password",
         "random:index/randomPassword:RandomPassword control-plane-ysql-admin-password",
@@ -230,7 +232,8 @@ describe("staging: security groups", () => {
 
 describe("staging: IAM", () => {
   it("grants each role SSM Session Manager and read access to its own parameter subtree only", () => {
-    const policies = ofType(r, T.rolePolicy);
+    // The fourth role policy is the backup writer's (test/aws/backups.test.ts).
+    const policies = ofType(r, T.rolePolicy).filter((p) => p.name.endsWith("-parameters"));
     expect(policies).toHaveLength(3);
     for (const p of policies) {
       const doc = JSON.parse(String(p.inputs.policy)) as { Statement: { Action: string | string[]; Resource: string[] }[] };

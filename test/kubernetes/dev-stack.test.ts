@@ -62,6 +62,9 @@ describe("dev stack: shape", () => {
         "kubernetes:apps/v1:Deployment",
         "kubernetes:apps/v1:StatefulSet",
         "kubernetes:batch/v1:Job",
+        // The off-cluster backups: a CronJob writing to a claim of its own (test/kubernetes/backups.test.ts).
+        "kubernetes:batch/v1:CronJob",
+        "kubernetes:core/v1:PersistentVolumeClaim",
         "kubernetes:core/v1:Namespace",
         "kubernetes:core/v1:Secret",
         "kubernetes:core/v1:Service",

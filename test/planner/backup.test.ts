@@ -41,7 +41,7 @@ describe("config and plan", () => {
       intervalMinutes: 15,
       retentionMinutes: 2880,
     });
-    expect(planOf({ ...prodConfig(), backup: { pointInTime: { enabled: false } } }).backup).toEqual({});
+    expect(planOf({ ...prodConfig(), backup: { pointInTime: { enabled: false } } }).backup.pointInTime).toBeUndefined();
     expect(planOf({ ...devConfig(), yugabyte: { database: "k8s_state" } }).backup.pointInTime?.database).toBe("k8s_state");
   });
   it("rejects bad values with one line per problem, naming the key", () => {
@@ -52,7 +52,7 @@ describe("config and plan", () => {
     expect(problems({ ...devConfig(), backup: { pointInTime: { retentionDays: 90 } } })).toEqual([
       "yb-k3s:backup.pointInTime.retentionDays: must be at most 35 (days): history costs disk on every node",
     ]);
-    expect(problems({ ...devConfig(), backup: { pitr: true } })).toEqual(["yb-k3s:backup.pitr: unknown key (allowed here: pointInTime)"]);
+    expect(problems({ ...devConfig(), backup: { pitr: true } })).toEqual(["yb-k3s:backup.pitr: unknown key (allowed here: pointInTime, offCluster)"]);
   });
 });
 
