@@ -13,6 +13,15 @@ export const VerifyOutputs = z.looseObject({
   kineEndpoint: z.string().optional(),
   ysqlConnectionString: z.string().optional(),
   uiUrl: z.string().optional(),
+  /** components/controlPlane.ts BackupsOutput: verify's backup age, restore's bucket. */
+  backups: z
+    .looseObject({
+      offCluster: z
+        .looseObject({ kind: z.enum(["directory", "pvc", "s3"]), location: z.string(), bucket: z.string().optional(), region: z.string().optional(), keyPrefix: z.string().optional() })
+        .nullable()
+        .optional(),
+    })
+    .optional(),
 });
 export type VerifyOutputs = z.infer<typeof VerifyOutputs>;
 

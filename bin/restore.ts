@@ -1,0 +1,121 @@
+/**
+ * npm run restore -- --stack NAME --from <latest|backup name|local file> [--execute [--confirm NAME]]
+ * Dry run by default: prints the steps and what users will see. --execute runs them (docker, kubernetes); a stack
+ * whose data policy says it holds real data also needs --confirm <its name>. Exit 0, 1 (failed), 2 (invalid stack
+ * file), 64 (usage), 77 (refused).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { ConfigError, validateStack } from "../lib/plan";
+import { PROJECT, readStackFile, stackFilePath } from "../lib/stackFile";
+import { buildPlan } from "../planner/plan";
+import { policyContextFor } from "../policies/config";
+import { executeRestore, psqlFileLoader } from "../lib/restore/execute";
+import { formatRestore, renderRestore, RestoreRefusal } from "../lib/restore/steps";
+import { parseRestoreArgs, RestoreUsageError } from "../lib/restore/cli";
+import { accessFor } from "../lib/verify/access";
+import { parseOutputs, type VerifyOutputs } from "../lib/verify/outputs";
+import { findPsql, psqlRunner } from "../lib/verify/psql";
+import { forwardDsn } from "../lib/verify/run";
+import { readStackOutputs } from "../lib/verify/stackOutputs";
+
+const repoRoot = resolve(__dirname, "..");
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseRestoreArgs(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof RestoreUsageError) {
+      process.stderr.write(`${e.message}\n`);
+      return 64;
+    }
+    throw e;
+  }
+  const file = readStackFile(stackFilePath(args.stack), args.stack);
+  let topology;
+  try {
+    topology = validateStack(file);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.problems.join("\n")}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const plan = buildPlan({ project: PROJECT, stack: file.stack, topology });
+  const holdsRealData = policyContextFor(plan.stack, plan.target).holdsRealData;
+  // Refusals first, before any outputs are read or anything is reached.
+  if (args.execute && holdsRealData && args.confirm !== plan.stack) {
+    process.stderr.write(`refusing: stack ${plan.stack} holds real data (policies/config/${plan.stack}.json); pass --confirm ${plan.stack} to restore it\n`);
+    return 77;
+  }
+  const localFile = args.from.includes("/") || (args.from.endsWith(".gz") && existsSync(args.from)) ? resolve(args.from) : undefined;
+  if (localFile && !existsSync(localFile)) {
+    process.stderr.write(`refusing: --from ${args.from}: no such file\n`);
+    return 77;
+  }
+  const outputs: (VerifyOutputs & Record<string, unknown>) | undefined = args.outputs
+    ? parseOutputs(readFileSync(args.outputs, "utf8"), args.outputs)
+    : args.execute || plan.target === "aws"
+      ? (() => {
+          try {
+            return readStackOutputs(plan.stack, repoRoot);
+          } catch (e) {
+            if (args.execute) throw e;
+            return undefined; // a dry run prints placeholders instead of the bucket and instance ids
+          }
+        })()
+      : undefined;
+  const workDir = mkdtempSync(join(tmpdir(), `yb-k3s-restore-${plan.stack}-`));
+  try {
+    let restore;
+    try {
+      restore = renderRestore({ plan, topology, from: args.from, workDir, localFile, bucket: outputs?.backups?.offCluster?.bucket, instanceIds: outputs?.instanceIds });
+    } catch (e) {
+      if (e instanceof RestoreRefusal) {
+        process.stderr.write(`refusing: ${e.message}\n`);
+        return 77;
+      }
+      throw e;
+    }
+    process.stdout.write(formatRestore(restore, { dryRun: !args.execute }));
+    if (!args.execute) {
+      if (!restore.executable) {
+        process.stdout.write(`\nNote: ${restore.notExecutableReason}.\n`);
+        return 0;
+      }
+      process.stdout.write(`\nRun it with: npm run restore -- --stack ${plan.stack} --from '${args.from}' --execute${holdsRealData ? ` --confirm ${plan.stack}` : ""}\n`);
+      return 0;
+    }
+    if (!restore.executable) {
+      process.stderr.write(`refusing: ${restore.notExecutableReason}\n`);
+      return 77;
+    }
+    const dsn = args.dsn ?? outputs?.ysqlConnectionString;
+    if (!dsn || dsn === "[secret]") throw new Error("no DSN for Kine's database: the stack has no ysqlConnectionString output; pass --dsn");
+    const psql = findPsql(args.psql);
+    if (!psql) throw new Error("psql not found (install postgresql-client, or pass --psql PATH)");
+    const access = accessFor(plan, topology);
+    const fwd = !args.dsn && access.endpointForwards ? await access.endpointForwards() : undefined;
+    try {
+      const target = fwd?.ysql ? forwardDsn(dsn, fwd.ysql) : dsn;
+      const done = await executeRestore(restore, { sql: psqlRunner(psql, target), loadFile: psqlFileLoader(psql, target), log: (l) => process.stdout.write(`${l}\n`) });
+      process.stdout.write(`restored ${plan.stack} from ${done.backup}; now run: npm run --silent verify -- --stack ${plan.stack}\n`);
+    } finally {
+      await fwd?.close();
+    }
+    return 0;
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`restore: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);
