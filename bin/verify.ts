@@ -15,6 +15,7 @@ import { readStackOutputs } from "../lib/verify/stackOutputs";
 import { formatResult, summarize, verifyExitCode } from "../lib/verify/result";
 import { runVerify } from "../lib/verify/run";
 import { expectedScheduleOf } from "../lib/verify/expectations";
+import { backupReader } from "../lib/verify/backup";
 
 const repoRoot = resolve(__dirname, "..");
 
@@ -63,6 +64,7 @@ async function main(): Promise<number> {
     etcdTls: args.etcdCaCert ? { caFile: args.etcdCaCert, certFile: args.etcdCert, keyFile: args.etcdKey } : undefined,
     workload: { enabled: args.workload, image: args.workloadImage, timeoutMs: args.timeoutSeconds * 1000 },
     expectedSchedule: plan ? expectedScheduleOf(plan) : undefined,
+    backups: plan && topology ? backupReader(plan, topology, outputs) : undefined,
     onResult: args.json ? undefined : (r) => process.stdout.write(`${formatResult(r)}\n`),
   });
   if (args.json) process.stdout.write(`${JSON.stringify({ stack: plan?.stack, results }, null, 2)}\n`);

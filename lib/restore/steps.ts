@@ -76,7 +76,8 @@ export function checkFrom(from: string): void {
 
 /** The newest backup name in a listing (names sort by time), or the named one if listed. */
 export function pickBackup(names: readonly string[], from: string): string {
-  const backups = names.map((n) => n.trim().split("/").pop() ?? "").filter((n) => backupTime(n) !== undefined).sort();
+  // Plain names, paths, or `aws s3 ls` lines (date, time, size, key): the last word's base name.
+  const backups = names.map((n) => n.trim().split(/\s+/).pop()?.split("/").pop() ?? "").filter((n) => backupTime(n) !== undefined).sort();
   if (backups.length === 0) throw new Error("no backups found");
   if (from === "latest") return backups[backups.length - 1];
   if (!backups.includes(from)) throw new Error(`backup ${from} not found; the newest are: ${backups.slice(-5).join(", ")}`);

@@ -16,6 +16,7 @@ import type { Targets } from "./outputs";
 import { findPsql, psqlRunner } from "./psql";
 import { fail, guarded, ok, skip, type CheckResult } from "./result";
 import { runSchemaChecks } from "./schema";
+import { evaluateBackupAge, type BackupReader } from "./backup";
 import { YB_ADMIN } from "../../planner/ybAdmin";
 import { evaluatePlacement, evaluateSnapshotSchedule, evaluateTserverFlags, parseSnapshotSchedules, parseUniverseConfig, parseVarz, type ExpectedSchedule } from "./yugabyte";
 
@@ -33,6 +34,8 @@ export interface VerifyInput {
   readonly workload?: { readonly enabled?: boolean; readonly image?: string; readonly timeoutMs?: number };
   /** The snapshot schedule the plan promises (undefined: point-in-time recovery off). */
   readonly expectedSchedule?: ExpectedSchedule;
+  /** Where the newest off-cluster backup is read (lib/verify/backup.ts); undefined without a stack. */
+  readonly backups?: BackupReader;
   readonly now?: () => Date;
   /** Called as each result is known (the CLI prints lines as they come). */
   readonly onResult?: (r: CheckResult) => void;
@@ -135,6 +138,11 @@ async function runChecks(input: VerifyInput, access: ClusterAccess): Promise<Che
       emit(await guarded("placement", async () => evaluatePlacement(plan, parseUniverseConfig(await access.ybAdmin([YB_ADMIN.getUniverseConfig])))));
       emit(await guarded("snapshot-schedule", async () => evaluateSnapshotSchedule(input.expectedSchedule, parseSnapshotSchedules(await access.ybAdmin([YB_ADMIN.listSnapshotSchedules])), now())));
     }
+    const b = input.backups;
+    if (!plan.backup.offCluster) emit([evaluateBackupAge(undefined, undefined, now())]);
+    else if (!b) emit([skip("backup-age", "no reader for this stack's backups was given")]);
+    else if ("unreachable" in b) emit([skip("backup-age", b.unreachable)]);
+    else emit(await guarded("backup-age", async () => evaluateBackupAge(plan.backup.offCluster, await b.read(), now())));
   }
 
   // 4. Every Kine replica answers an etcd range request on its own endpoint.
