@@ -141,13 +141,17 @@ export async function executeDrill(d: DrillPlan, ctx: DrillContext): Promise<Dri
     }
   }
 
+  const took = (since: number) => `${((now() - since) / 1000).toFixed(1)} s`;
+
   async function runStep(s: DrillStep, n: number, onExec?: () => void): Promise<void> {
     ctx.log(`${n}. ${s.title}`);
+    const t = now();
     for (const a of s.actions) {
       checkAbort();
       if (a.kind === "exec") onExec?.();
       await act(a);
     }
+    ctx.log(`     done in ${took(t)}`);
   }
 
   async function tservers(waitMs: number): Promise<CheckResult> {
@@ -227,9 +231,10 @@ export async function executeDrill(d: DrillPlan, ctx: DrillContext): Promise<Dri
   let restoreFailures: string[] = [];
   let n = 2;
   try {
+    const stopStarted = now();
     for (const s of d.stop) await runStep(s, n++, () => (stopped = true));
     checkAbort();
-    ctx.log(`${n++}. the ${d.kind} is down: probing every ${ctx.intervalMs} ms for ${ctx.holdMs / 1000} s`);
+    ctx.log(`${n++}. the ${d.kind} is down (${took(stopStarted)} after the first stop command): probing every ${ctx.intervalMs} ms for ${ctx.holdMs / 1000} s`);
     const loop = await probeLoop({
       probe: probeWith,
       intervalMs: ctx.intervalMs,
@@ -249,8 +254,10 @@ export async function executeDrill(d: DrillPlan, ctx: DrillContext): Promise<Dri
     // 4. restore, whatever happened.
     if (stopped) {
       const failures: string[] = [];
+      const restoreStarted = now();
       for (const s of d.restore) {
         ctx.log(`${n++}. ${s.title}`);
+        const t = now();
         for (const a of s.actions) {
           try {
             await act(a);
@@ -259,11 +266,12 @@ export async function executeDrill(d: DrillPlan, ctx: DrillContext): Promise<Dri
             ctx.log(`     FAILED: ${describe(e)}`);
           }
         }
+        ctx.log(`     done in ${took(t)}`);
       }
       results.push(
         failures.length
           ? fail("restore", `${failures.join("; ")}; run by hand: ${manualRestore(d).join(" && ")}`)
-          : ok("restore", `${d.kind} ${d.domain} is back (${d.restore.map((s) => s.title.split(" (")[0]).join("; ")})`),
+          : ok("restore", `${d.kind} ${d.domain} is back after ${took(restoreStarted)} (${d.restore.map((s) => s.title.split(" (")[0]).join("; ")})`),
       );
       restoreFailures = failures;
     }
