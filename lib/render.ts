@@ -177,6 +177,7 @@ export function renderText(r: PlanReport): string {
   push(`Kine ${p.kine.version}: ${p.kine.endpoints.join(", ")}`);
   push(`k3s ${p.k3s.version}: API ${p.k3s.apiUrl}`);
   push(`Database: ${p.yugabyte.database} (role ${p.yugabyte.user}); data volumes ${p.protectData ? "protected and retained" : "deleted on destroy"}`);
+  push(`Backups: ${renderBackups(p)}`);
   push("Who dials whom:");
   lines.push(...renderWiring(p.wiring));
   push("");
@@ -241,4 +242,15 @@ export function renderMermaidPlan(p: ClusterPlan): string {
   out.push(`  ${id(KUBECONFIG)}(["kubeconfig ${w.api.endpoint}"])`);
   out.push(`  ${id(KUBECONFIG)} --> ${id(w.api.to)}`);
   return out.join("\n") + "\n";
+}
+
+/** One line on both backup layers (planner/backup.ts), for PR review: what a stack keeps, where and for how long. */
+export function renderBackups(p: ClusterPlan): string {
+  const pit = p.backup.pointInTime;
+  const off = p.backup.offCluster;
+  const where = (d: NonNullable<typeof off>["destination"]) => (d.kind === "s3" ? `s3 bucket (${d.region})` : d.kind === "pvc" ? `claim ${d.claimName} (${d.size})` : d.path);
+  return [
+    pit ? `point-in-time every ${pit.intervalMinutes} min, ${pit.retentionMinutes / 1440} d window` : "point-in-time off",
+    off ? `off-cluster every ${off.intervalMinutes} min to ${where(off.destination)}, kept ${off.retentionDays} d` : "off-cluster off",
+  ].join("; ");
 }
