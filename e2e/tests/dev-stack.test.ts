@@ -11,6 +11,11 @@ import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { K8S_APPS, ZONE_POD_LABEL } from "../../components/kubernetes.common";
+import { BACKUP_CLAIM } from "../../planner/backup";
+import { buildPlan } from "../../planner/plan";
+import { validateStack } from "../../lib/plan";
+import { waitFor } from "../harness/processes";
+import { evaluateBackupAge, newestSuccessfulRun } from "../../lib/verify/backup";
 import { yugabyteRolloutJobName, yugabyteStatefulSetName } from "../../components/yugabyteCluster.kubernetes";
 import { e2eBinaries, REPO_ROOT } from "../harness/binaries";
 import { startControlPlane, type RunningControlPlane } from "../harness/controlPlane";
@@ -68,6 +73,8 @@ const REGISTRY_PREFIX: Record<string, string> = {
   StatefulSet: "/registry/statefulsets/",
   Deployment: "/registry/deployments/",
   Job: "/registry/jobs/",
+  CronJob: "/registry/cronjobs/",
+  PersistentVolumeClaim: "/registry/persistentvolumeclaims/",
   Role: "/registry/roles/",
   RoleBinding: "/registry/rolebindings/",
 };
@@ -147,10 +154,13 @@ describe(`the ${STACK} stack on a real control plane, through the real engine`, 
       expect((p.status as { conditions?: { type: string; status: string }[] }).conditions?.find((c) => c.type === "Ready")?.status).toBe("True");
     }
     expect(new Set(pods.map((p) => p.spec.nodeName)).size).toBe(zones.length);
-    // Every PVC of the StatefulSets is Bound (the StorageClass is WaitForFirstConsumer: bound after scheduling).
+    // Every PVC of the StatefulSets is Bound (the StorageClass is WaitForFirstConsumer: bound after scheduling); the
+    // backup claim stays Pending until the first backup runs (its first consumer), which is what `up` must not wait for.
     const pvcs = cp.getJson<{ items: (KubeObject & { status: { phase: string } })[] }>(["get", "pvc", "-n", NS]).items;
-    expect(pvcs.length).toBeGreaterThanOrEqual(zones.length);
-    for (const c of pvcs) expect(c.status.phase, c.metadata.name).toBe("Bound");
+    const [backupClaims, dataClaims] = [pvcs.filter((c) => c.metadata.name === BACKUP_CLAIM), pvcs.filter((c) => c.metadata.name !== BACKUP_CLAIM)];
+    expect(dataClaims.length).toBeGreaterThanOrEqual(zones.length);
+    for (const c of dataClaims) expect(c.status.phase, c.metadata.name).toBe("Bound");
+    expect(backupClaims.map((c) => c.status.phase)).toEqual(["Pending"]);
   });
 
   it("(a) every PodDisruptionBudget covers the pods it should, all healthy", () => {
@@ -295,6 +305,28 @@ describe(`the ${STACK} stack on a real control plane, through the real engine`, 
     expect(claimsIn).toEqual(claimsOut); // whenScaled: Retain — a later scale-out finds its data again
   }, 900_000);
 
+  it("(f) a backup run from the CronJob completes, binds the backup claim, and verify's backup-age reads it from the API", async () => {
+    // kwok completes the Job's pod without running ysql_dump (it runs no containers): what is real here is the CronJob
+    // the engine created, the Job the controller makes from its template, the claim binding on first use, and the
+    // status verify reads. The dump itself runs for real in test/integration/backup-restore.test.ts.
+    const plan = buildPlan({ project: PROJECT, stack: STACK, topology: validateStack(file) });
+    const b = plan.backup.offCluster!;
+    expect(evaluateBackupAge(b, undefined, new Date()).status).toBe("fail"); // no run yet: the check can fail
+    cp.kubectl(["create", "job", "-n", NS, "--from=cronjob/kine-backup", "kine-backup-e2e"]);
+    const selector = `app.kubernetes.io/name=${K8S_APPS.backup},app.kubernetes.io/instance=${plan.prefix}`;
+    type JobList = { items: (KubeObject & { status?: { completionTime?: string; conditions?: { type: string; status: string }[] } })[] };
+    await waitFor("the backup Job to complete", () => newestSuccessfulRun(cp.getJson<JobList>(["get", "jobs", "-n", NS, "-l", selector]).items, undefined) !== undefined, 120_000);
+    const jobs = cp.getJson<JobList>(["get", "jobs", "-n", NS, "-l", selector]).items;
+    const latest = newestSuccessfulRun(jobs, cp.getJson<{ status?: { lastSuccessfulTime?: string } }>(["get", "cronjob", "-n", NS, "kine-backup"]).status?.lastSuccessfulTime);
+    const result = evaluateBackupAge(b, latest, new Date());
+    expect(result.status, result.detail).toBe("ok");
+    expect(result.detail).toMatch(/job\/kine-backup-e2e/);
+    // The job's pod mounted the claim: WaitForFirstConsumer bound it now.
+    expect(cp.getJson<{ status: { phase: string } }>(["get", "pvc", "-n", NS, BACKUP_CLAIM]).status.phase).toBe("Bound");
+    // Two intervals later the same run is stale: verify would say backups are failing.
+    expect(evaluateBackupAge(b, latest, new Date(Date.now() + (2 * b.intervalMinutes + 11) * 60_000)).status).toBe("fail");
+  }, 300_000);
+
   it("(e) destroy refuses while data is protected and deletes nothing protected", async () => {
     const protectedUrns = (await engine.stack.exportStack()).deployment.resources.filter((r: StateResource) => r.protect).map((r: StateResource) => r.urn);
     // The data and what unlocks it: volumes' namespace, database StatefulSets, the passwords, the k3s token and CAs.
@@ -318,7 +350,8 @@ describe(`the ${STACK} stack on a real control plane, through the real engine`, 
 
   it("(e) with protectData off, destroy deletes everything, the namespace and with it the retained claims", async () => {
     expect(cp.getJson<{ items: KubeObject[] }>(["get", "pvc", "-n", NS]).items.length).toBeGreaterThan(0);
-    await engine.setConfig(stackConfig(cp, { "yb-k3s:protectData": false }));
+    // Backups stay on (their default follows protectData): a plan without them would delete the protected claim.
+    await engine.setConfig(stackConfig(cp, { "yb-k3s:protectData": false, "yb-k3s:backup": { offCluster: { enabled: true } } }));
     const up = await engine.stack.up();
     expect(up.summary.result).toBe("succeeded");
     const destroy = await engine.stack.destroy();
