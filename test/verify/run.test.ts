@@ -51,6 +51,7 @@ describe("runVerify with a stack", () => {
       expect.stringMatching(/^ok tserver-flags\/yb-zone-c-0: /),
       "ok placement: RF 3 over local.dc1.zone-a:1,local.dc1.zone-b:1,local.dc1.zone-c:1",
       "ok snapshot-schedule: point-in-time recovery is off for this stack; 0 schedule(s) present",
+      "skip backup-age: off-cluster backups are off for this stack (yb-k3s:backup.offCluster.enabled)",
       "skip kine: Kine listens on the Docker network only",
     ]);
     expect(calls).toEqual([[YB_ADMIN.getUniverseConfig], [YB_ADMIN.listSnapshotSchedules]]);
@@ -63,8 +64,19 @@ describe("runVerify with a stack", () => {
       targets: resolveTargets(undefined, {}),
       access: { description: "x", tserverUnreachable: reason, ybAdminUnreachable: reason, kineUnreachable: reason, varz: () => Promise.reject(new Error("no")), ybAdmin: () => Promise.reject(new Error("no")) },
     });
-    expect(results.filter((r) => r.status === "skip").map((r) => r.check)).toEqual(["tserver-flags/yb-zone-a-0", "tserver-flags/yb-zone-b-0", "tserver-flags/yb-zone-c-0", "placement", "snapshot-schedule", "kine"]);
+    expect(results.filter((r) => r.status === "skip").map((r) => r.check)).toEqual(["tserver-flags/yb-zone-a-0", "tserver-flags/yb-zone-b-0", "tserver-flags/yb-zone-c-0", "placement", "snapshot-schedule", "backup-age", "kine"]);
     expect(results.every((r) => r.status !== "ok")).toBe(true);
+  });
+
+  it("reports the backup age from the stack's reader: ok when recent, FAIL when none, skip when out of reach", async () => {
+    const withBackups = planOf({ ...localConfig(), backup: { offCluster: { enabled: true, directory: "/srv/b" } } }, "local");
+    const now = new Date("2026-12-01T12:00:00Z");
+    const age = async (backups: Parameters<typeof runVerify>[0]["backups"]) =>
+      (await runVerify({ plan: withBackups, targets: resolveTargets(undefined, {}), access: fakeAccess(() => "1", []), backups, now: () => now })).find((r) => r.check === "backup-age");
+    expect(await age({ read: async () => ({ name: "kine-20261201T110700Z.sql.gz", time: new Date("2026-12-01T11:07:30Z"), source: "t" }) })).toMatchObject({ status: "ok", detail: expect.stringMatching(/53 min ago \(every 60 min/) });
+    expect(await age({ read: async () => undefined })).toMatchObject({ status: "fail", detail: expect.stringMatching(/^no off-cluster backup in \/srv\/b yet/) });
+    expect(await age({ read: () => Promise.reject(new Error("docker exited 1: No such container")) })).toMatchObject({ status: "fail", detail: "docker exited 1: No such container" });
+    expect(await age({ unreachable: "no bucket" })).toMatchObject({ status: "skip", detail: "no bucket" });
   });
 
   it("turns an access error into a FAIL line of that check", async () => {
