@@ -8,7 +8,7 @@
  * because kwok runs no containers (the k3s pods are Ready without a k3s process). So the probes prove the loop, the
  * write path and the report, not k3s's own availability. `--no-yb-admin`: no YugabyteDB runs either (kubectl exec
  * into a kwok pod has no kubelet to reach), so the tablet-server check is a `skip` saying so.
- * Proves: the zone's kwok nodes get the NoExecute taint (and no other node does), the zone's YugabyteDB pod is evicted
+ * Proves: the zone's kwok nodes get the NoSchedule taint (and no other node does), the zone's YugabyteDB pod is deleted
  * and its replacement stays Pending while the zone is down, no stack pod is left on the zone's nodes, the probes ran
  * for the hold, the taint is removed on restore and every StatefulSet and the Deployment is back Ready.
  */
@@ -114,12 +114,19 @@ describe("npm run drill against the real control plane, on the dev stack deploye
     for (const f of ["--kubeconfig=", "--context=", "--namespace=", "--request-timeout="]) expect(options).toContain(f);
   });
 
-  it(`takes zone ${ZONE} down (NoExecute taint, its YugabyteDB pod Pending), probes, restores, and every workload is back`, async () => {
+  it(`takes zone ${ZONE} down (NoSchedule taint, its YugabyteDB pod Pending), probes, restores, and every workload is back`, async () => {
     const zoneNodes = nodes().filter((n) => n.metadata.labels?.[k8sCfg.zoneLabel] === ZONE).map((n) => n.metadata.name);
     expect(zoneNodes).toEqual([`kwok-${ZONE}-0`]);
     const ybPod = `yb-${ZONE}-0`;
     const before = pods().find((p) => p.metadata.name === ybPod) as Pod;
     expect(before.spec.nodeName).toBe(zoneNodes[0]);
+
+    // A bystander: another tenant's pod on the zone's node, in another namespace. The drill must leave it alone.
+    cp.kubectl(["create", "namespace", "bystander"]);
+    cp.kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Pod", metadata: { name: "tenant", namespace: "bystander" }, spec: { nodeName: zoneNodes[0], containers: [{ name: "c", image: "registry.k8s.io/pause:3.10" }] } }));
+    const bystander = () => cp.getJson<Pod>(["get", "pod", "-n", "bystander", "tenant"]);
+    await waitFor("the bystander pod to run", () => bystander().status.phase === "Running", 60_000);
+    const bystanderUid = bystander().metadata.uid;
 
     const run = startDrill(["--hold-seconds", String(HOLD_SECONDS)]);
     const { output, exited } = run;
@@ -127,12 +134,12 @@ describe("npm run drill against the real control plane, on the dev stack deploye
       await waitFor("the drill to hold the zone down", () => DOWN.test(run.stdout()), 300_000, output);
 
       // Down: the zone's nodes (only those) carry the taint ...
-      for (const n of nodes()) expect(drillTaints(n), n.metadata.name).toEqual(zoneNodes.includes(n.metadata.name) ? [{ key: DRILL_TAINT_KEY, value: ZONE, effect: "NoExecute" }] : []);
+      for (const n of nodes()) expect(drillTaints(n), n.metadata.name).toEqual(zoneNodes.includes(n.metadata.name) ? [{ key: DRILL_TAINT_KEY, value: ZONE, effect: "NoSchedule" }] : []);
       // ... no YugabyteDB, Kine or k3s pod of the stack is left on them ...
       const apps: string[] = [K8S_APPS.yugabyte, K8S_APPS.kine, K8S_APPS.k3s];
       const onZone = (ps: Pod[]) => ps.filter((p) => zoneNodes.includes(p.spec.nodeName ?? "") && apps.includes(p.metadata.labels?.["app.kubernetes.io/name"] ?? "") && p.status.phase !== "Succeeded");
       expect(onZone(pods()).map((p) => p.metadata.name)).toEqual([]);
-      // ... and the zone's database pod was evicted: its replacement (a new uid) stays Pending, bound to no node.
+      // ... and the zone's database pod was deleted: its replacement (a new uid) stays Pending, bound to no node.
       for (let i = 0; i < 2; i++) {
         const now = pods().find((p) => p.metadata.name === ybPod);
         expect(now, output()).toBeDefined();
@@ -141,6 +148,8 @@ describe("npm run drill against the real control plane, on the dev stack deploye
         expect(now!.spec.nodeName).toBeUndefined();
         if (i === 0) await new Promise((r) => setTimeout(r, 3_000));
       }
+      // The bystander on the zone's node still runs, untouched (NoSchedule evicts nothing; only the stack's pods were deleted).
+      expect([bystander().metadata.uid, bystander().spec.nodeName, bystander().status.phase]).toEqual([bystanderUid, zoneNodes[0], "Running"]);
       // The other zones' database pods never moved.
       for (const z of ZONES.filter((x) => x !== ZONE)) expect(pods().find((p) => p.metadata.name === `yb-${z}-0`)?.spec.nodeName).toBe(`kwok-${z}-0`);
     } finally {

@@ -117,18 +117,29 @@ export async function executeDrill(d: DrillPlan, ctx: DrillContext): Promise<Dri
         ctx.log(`     nodes: ${nodesInZones(list, a.zoneLabel, a.zones).join(", ")}`);
         return;
       }
-      case "pods-gone":
+      case "pods-gone": {
+        const deleted = new Set<string>();
         await poll(
           "the domain's pods to go",
           a.timeoutSeconds,
           async () => {
             const nodes = nodesInZones(JSON.parse(await run(a.nodesArgv)), a.zoneLabel, a.zones);
-            return podsOnNodes(JSON.parse(await run(a.podsArgv)), nodes, a.apps);
+            const left = podsOnNodes(JSON.parse(await run(a.podsArgv)), nodes, a.apps);
+            // Each pod once (a deleted one stays listed while it terminates; a StatefulSet's replacement is Pending, on no node).
+            for (const p of left.filter((x) => !deleted.has(`${x.name}@${x.node}`))) {
+              await run([...a.deleteArgv, p.name]).catch((e: unknown) => {
+                if (!/NotFound|not found/.test(describe(e))) throw e; // already gone: what we wanted
+                return "";
+              });
+              deleted.add(`${p.name}@${p.node}`);
+            }
+            return left;
           },
           (left) => left.length === 0,
           (left) => `still there: ${left.map((p) => `${p.name} on ${p.node} (${p.phase})`).join(", ")}`,
         );
         return;
+      }
       case "containers-healthy":
         await poll(
           "the containers to be running and healthy",

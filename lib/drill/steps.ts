@@ -12,11 +12,13 @@
  * How a domain goes down and comes back, per target:
  * - docker: `docker stop` its containers (the YugabyteDB nodes, Kine replicas and k3s servers planned there), later
  *   `docker start` them and wait until each is running and healthy (their health checks).
- * - kubernetes: a zone outage as Kubernetes sees one. Every node carrying the zone's value of the stack's `zoneLabel`
- *   gets a NoExecute taint `yb-k3s.io/drill=<zone>`: its pods are evicted and nothing without a toleration schedules
- *   there, so the zone's YugabyteDB StatefulSet (required node affinity to its zone) stays Pending — that is the
- *   outage — while Kine's and k3s's pods may be rescheduled to other zones. Restoring removes the taint and waits
- *   until every StatefulSet and the Deployment is back to its planned ready count (`kubectl rollout status`).
+ * - kubernetes: the zone lost, as far as the stack can tell, and nothing else touched. Every node carrying the zone's
+ *   value of the stack's `zoneLabel` gets a NoSchedule taint `yb-k3s.io/drill=<zone>` and the stack's own YugabyteDB,
+ *   Kine and k3s pods on them are deleted: the zone's YugabyteDB StatefulSet (required node affinity to its zone) comes
+ *   back Pending — that is the outage — while Kine's and k3s's pods may be rescheduled to other zones. Other tenants'
+ *   pods on those nodes keep running (a NoExecute taint would evict them all: the host cluster is often shared); only
+ *   new pods cannot land there during the drill. Restoring removes the taint and waits until every StatefulSet and the
+ *   Deployment is back to its planned ready count (`kubectl rollout status`).
  * - aws: printed only: `aws ec2 stop-instances` / `start-instances` for the domain's instances (ids from the stack's
  *   `instanceIds` output when available, placeholders otherwise); executing them from here is not implemented.
  */
@@ -30,9 +32,12 @@ import { dockerContainerName, kubectlTargetOf, type KubectlTarget } from "../ver
 export type FaultDomainKind = "zone" | "region";
 export const FAULT_DOMAIN_KINDS: readonly FaultDomainKind[] = ["zone", "region"];
 
-/** The NoExecute taint the kubernetes drill puts on a zone's nodes (value: the zone). */
+/**
+ * The taint the kubernetes drill puts on a zone's nodes (value: the zone). NoSchedule, not NoExecute: the drill deletes
+ * only the stack's own pods there, and leaves whatever else runs on a shared host cluster alone.
+ */
 export const DRILL_TAINT_KEY = "yb-k3s.io/drill";
-export const DRILL_TAINT_EFFECT = "NoExecute";
+export const DRILL_TAINT_EFFECT = "NoSchedule";
 /** Every object the drill creates carries this label (its probe namespace and ConfigMaps). */
 export const DRILL_LABEL = { key: "app.kubernetes.io/managed-by", value: "yb-k3s-drill" } as const;
 
@@ -46,8 +51,20 @@ export type DrillAction =
   | { readonly kind: "exec"; readonly argv: readonly string[]; /** Output that still counts as done (e.g. a taint already gone). */ readonly okIf?: RegExp }
   /** kubernetes: the zone's nodes exist (refuse to go on when a zone has no node: there would be nothing to take down). */
   | { readonly kind: "zone-nodes"; readonly argv: readonly string[]; readonly zoneLabel: string; readonly zones: readonly string[] }
-  /** kubernetes: poll until no pod of the stack's workloads is bound to a node of the zones. */
-  | { readonly kind: "pods-gone"; readonly podsArgv: readonly string[]; readonly nodesArgv: readonly string[]; readonly zoneLabel: string; readonly zones: readonly string[]; readonly apps: readonly string[]; readonly timeoutSeconds: number }
+  /**
+   * kubernetes: delete (once each, `deleteArgv` + the pod's name) every pod of the stack's workloads bound to a node
+   * of the zones, and poll until none is left there.
+   */
+  | {
+      readonly kind: "pods-gone";
+      readonly podsArgv: readonly string[];
+      readonly nodesArgv: readonly string[];
+      readonly deleteArgv: readonly string[];
+      readonly zoneLabel: string;
+      readonly zones: readonly string[];
+      readonly apps: readonly string[];
+      readonly timeoutSeconds: number;
+    }
   /** docker: poll until the containers are running and, where they have a health check, healthy. */
   | { readonly kind: "containers-healthy"; readonly argv: readonly string[]; readonly names: readonly string[]; readonly timeoutSeconds: number };
 
@@ -217,18 +234,22 @@ export function renderDrill(i: DrillInput): DrillPlan {
     const ns = [...kubectlGlobal(k), "-n", k.namespace];
     const nodesArgv = [...kubectlGlobal(k), "get", "nodes", "-l", `${zoneLabel} in (${zones.join(",")})`, "-o", "json"];
     const podsArgv = [...ns, "get", "pods", "-l", `app.kubernetes.io/instance=${plan.prefix}`, "-o", "json"];
+    const deleteArgv = [...ns, "delete", "pod", "--wait=false"];
     const apps = [K8S_APPS.yugabyte, K8S_APPS.kine, K8S_APPS.k3s];
     inspectArgv = [...ns, "get", "statefulsets,deployments", "-l", `app.kubernetes.io/instance=${plan.prefix}`, "-o", "json"];
     stop = [
       step(`find the nodes of ${what} (label ${zoneLabel})`, [{ kind: "zone-nodes", argv: nodesArgv, zoneLabel, zones }]),
       step(
-        `taint them ${DRILL_TAINT_KEY}=<zone>:${DRILL_TAINT_EFFECT}: their pods are evicted and cannot come back`,
+        `taint them ${DRILL_TAINT_KEY}=<zone>:${DRILL_TAINT_EFFECT}: nothing new schedules there (what else runs there keeps running)`,
         zones.map((z) => ({ kind: "exec" as const, argv: taintArgv(k, zoneLabel, z) })),
       ),
       step(
-        `wait until no YugabyteDB, Kine or k3s pod of the stack is left on them (at most ${DRILL_TIMEOUTS.downSeconds} s)`,
-        [{ kind: "pods-gone", podsArgv, nodesArgv, zoneLabel, zones, apps, timeoutSeconds: DRILL_TIMEOUTS.downSeconds }],
-        [`${shell([...ns, "get", "pods", "-l", `app.kubernetes.io/instance=${plan.prefix}`, "-o", "wide"])}   # until none runs on those nodes`],
+        `delete the stack's YugabyteDB, Kine and k3s pods on them and wait until none is left (at most ${DRILL_TIMEOUTS.downSeconds} s): the zone's database pods come back Pending`,
+        [{ kind: "pods-gone", podsArgv, nodesArgv, deleteArgv, zoneLabel, zones, apps, timeoutSeconds: DRILL_TIMEOUTS.downSeconds }],
+        [
+          `${shell([...ns, "get", "pods", "-l", `app.kubernetes.io/instance=${plan.prefix}`, "-o", "wide"])}   # the stack's pods on those nodes`,
+          `${shell(deleteArgv)} <each of them>   # until none runs on those nodes`,
+        ],
       ),
     ];
     const dbZones = [...new Set(plan.nodes.map((n) => n.zone))];

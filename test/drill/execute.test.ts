@@ -50,7 +50,9 @@ const aliveAll = (plan: ClusterPlan, dead: string[] = []): ClusterAccess => ({
 function fakeKubectl(d: DrillPlan, o: { failUntaint?: boolean; notReady?: string } = {}) {
   const ran: string[] = [];
   const tainted = new Set<string>();
+  const deleted = new Set<string>();
   let polls = 0;
+  let deletedAt = -1;
   const zones = ["zone-a", "zone-b", "zone-c"];
   const run = async (argv: readonly string[]): Promise<string> => {
     const line = argv.join(" ");
@@ -67,8 +69,17 @@ function fakeKubectl(d: DrillPlan, o: { failUntaint?: boolean; notReady?: string
     }
     if (sub.includes("get pods")) {
       polls++;
-      const items = polls < 3 ? [...tainted].map((z) => ({ metadata: { name: `yb-${z}-0`, labels: { "app.kubernetes.io/name": "yugabytedb" } }, spec: { nodeName: `kwok-${z}` }, status: { phase: "Running" } })) : [];
+      // The zone's database pod stays on its node until deleted (the taint is NoSchedule: nothing evicts it), and is
+      // listed once more while it terminates; its replacement is Pending on no node.
+      const items = [...tainted]
+        .filter((z) => !deleted.has(`yb-${z}-0`) || polls === deletedAt + 1)
+        .map((z) => ({ metadata: { name: `yb-${z}-0`, labels: { "app.kubernetes.io/name": "yugabytedb" } }, spec: { nodeName: `kwok-${z}` }, status: { phase: "Running" } }));
       return JSON.stringify({ items });
+    }
+    if (sub.includes("delete pod --wait=false")) {
+      deleted.add(argv.at(-1) as string);
+      deletedAt = polls;
+      return `pod "${argv.at(-1)}" deleted`;
     }
     if (sub.includes("rollout status")) return "successfully rolled out";
     if (sub.includes("get statefulsets,deployments"))
@@ -105,9 +116,13 @@ describe("kubernetes, with stand-ins", () => {
     expect(k.ran.map((l) => l.split(" -o ")[0])).toEqual([
       "-n yb-k3s get statefulsets,deployments -l app.kubernetes.io/instance=yb-k3s-t",
       "get nodes -l topology.kubernetes.io/zone in (zone-b)",
-      "taint nodes -l topology.kubernetes.io/zone=zone-b yb-k3s.io/drill=zone-b:NoExecute --overwrite",
-      ...Array.from({ length: 3 }, () => ["get nodes -l topology.kubernetes.io/zone in (zone-b)", "-n yb-k3s get pods -l app.kubernetes.io/instance=yb-k3s-t"]).flat(),
-      "taint nodes -l topology.kubernetes.io/zone=zone-b yb-k3s.io/drill:NoExecute-",
+      "taint nodes -l topology.kubernetes.io/zone=zone-b yb-k3s.io/drill=zone-b:NoSchedule --overwrite",
+      "get nodes -l topology.kubernetes.io/zone in (zone-b)",
+      "-n yb-k3s get pods -l app.kubernetes.io/instance=yb-k3s-t",
+      // Only the stack's pod on the zone's node is deleted, once, even while it is still listed terminating.
+      "-n yb-k3s delete pod --wait=false yb-zone-b-0",
+      ...Array.from({ length: 2 }, () => ["get nodes -l topology.kubernetes.io/zone in (zone-b)", "-n yb-k3s get pods -l app.kubernetes.io/instance=yb-k3s-t"]).flat(),
+      "taint nodes -l topology.kubernetes.io/zone=zone-b yb-k3s.io/drill:NoSchedule-",
       ...d.workloads.map((w) => `-n yb-k3s rollout status ${w.kind}/${w.name} --timeout=600s`),
       "-n yb-k3s get statefulsets,deployments -l app.kubernetes.io/instance=yb-k3s-t",
     ]);
@@ -148,7 +163,7 @@ describe("kubernetes, with stand-ins", () => {
     const api = fakeApi(() => k.ran.some((l) => l.endsWith("--overwrite")));
     const conn: ProbeConnection = { ...api.conn, reset: async () => Promise.reject(new Error("port-forward exploded")) };
     const out = await executeDrill(d, base(plan, conn, k.run));
-    expect(k.ran).toContain("taint nodes -l topology.kubernetes.io/zone=zone-b yb-k3s.io/drill:NoExecute-");
+    expect(k.ran).toContain("taint nodes -l topology.kubernetes.io/zone=zone-b yb-k3s.io/drill:NoSchedule-");
     expect(out.results[0]).toEqual({ check: "drill", status: "fail", detail: "port-forward exploded — the zone was restored before anything else" });
     expect(out.results.find((r) => r.check === "restore")?.status).toBe("ok");
   });
@@ -164,7 +179,7 @@ describe("kubernetes, with stand-ins", () => {
     const out = await executeDrill(d, base(plan, fakeApi().conn, run, { holdMs: 60_000, signal: ctl.signal }));
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(out.aborted).toBe(true);
-    expect(k.ran.filter((l) => l.startsWith("taint")).map((l) => l.split(" ").at(-1))).toEqual(["--overwrite", "yb-k3s.io/drill:NoExecute-"]);
+    expect(k.ran.filter((l) => l.startsWith("taint")).map((l) => l.split(" ").at(-1))).toEqual(["--overwrite", "yb-k3s.io/drill:NoSchedule-"]);
     expect(out.results.find((r) => r.check === "drill")?.detail).toBe("interrupted — the zone was restored before anything else");
   });
 
@@ -172,9 +187,9 @@ describe("kubernetes, with stand-ins", () => {
     const k = fakeKubectl(d, { failUntaint: true });
     const out = await executeDrill(d, base(plan, fakeApi().conn, k.run));
     expect(out.restored).toBe(false);
-    expect(out.manual?.[0]).toBe("kubectl --context dev --request-timeout=30s taint nodes -l topology.kubernetes.io/zone=zone-b yb-k3s.io/drill:NoExecute-");
+    expect(out.manual?.[0]).toBe("kubectl --context dev --request-timeout=30s taint nodes -l topology.kubernetes.io/zone=zone-b yb-k3s.io/drill:NoSchedule-");
     expect(k.ran.filter((l) => l.includes("rollout status"))).toHaveLength(d.workloads.length);
-    expect(out.results.find((r) => r.check === "restore")).toMatchObject({ status: "fail", detail: expect.stringMatching(/connection to the server was refused; run by hand: kubectl .*NoExecute- && /) });
+    expect(out.results.find((r) => r.check === "restore")).toMatchObject({ status: "fail", detail: expect.stringMatching(/connection to the server was refused; run by hand: kubectl .*NoSchedule- && /) });
   });
 
   it("stops nothing when the universe is not whole first (a workload not ready, a tablet server DEAD)", async () => {

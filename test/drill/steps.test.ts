@@ -114,14 +114,14 @@ describe("docker", () => {
 });
 
 describe("kubernetes", () => {
-  it("taints the zone's nodes NoExecute by the stack's zone label, and removes the taint to restore", () => {
+  it("taints the zone's nodes NoSchedule by the stack's zone label, and removes the taint to restore", () => {
     const d = drillOf(dev, "zone", "us-east-1b");
     expect(execs(d, "stop")).toEqual([
-      ["kubectl", "--context", "dev", "--request-timeout=30s", "taint", "nodes", "-l", "topology.kubernetes.io/zone=us-east-1b", "yb-k3s.io/drill=us-east-1b:NoExecute", "--overwrite"],
+      ["kubectl", "--context", "dev", "--request-timeout=30s", "taint", "nodes", "-l", "topology.kubernetes.io/zone=us-east-1b", "yb-k3s.io/drill=us-east-1b:NoSchedule", "--overwrite"],
     ]);
-    expect(execs(d, "restore")[0]).toEqual(["kubectl", "--context", "dev", "--request-timeout=30s", "taint", "nodes", "-l", "topology.kubernetes.io/zone=us-east-1b", "yb-k3s.io/drill:NoExecute-"]);
+    expect(execs(d, "restore")[0]).toEqual(["kubectl", "--context", "dev", "--request-timeout=30s", "taint", "nodes", "-l", "topology.kubernetes.io/zone=us-east-1b", "yb-k3s.io/drill:NoSchedule-"]);
     // A taint already gone (a second restore) still counts as restored.
-    expect((d.restore[0].actions[0] as { okIf?: RegExp }).okIf?.test('kubectl exited 1: error: taint "yb-k3s.io/drill:NoExecute" not found')).toBe(true);
+    expect((d.restore[0].actions[0] as { okIf?: RegExp }).okIf?.test('kubectl exited 1: error: taint "yb-k3s.io/drill:NoSchedule" not found')).toBe(true);
     expect(d.stop[0].actions[0]).toMatchObject({ kind: "zone-nodes", zoneLabel: "topology.kubernetes.io/zone", zones: ["us-east-1b"] });
   });
   it("uses the stack's kubeconfig, context and zone label", () => {
@@ -168,7 +168,7 @@ describe("kubernetes", () => {
     const d = renderDrill({ plan, topology, kind: "region" });
     expect(d.domain).toBe("r2");
     expect(execs(d, "stop").map((a) => a[a.indexOf("-l") + 1])).toEqual(["topology.kubernetes.io/zone=b1", "topology.kubernetes.io/zone=b2"]);
-    expect(execs(d, "restore").slice(0, 2).map((a) => a.at(-1))).toEqual(["yb-k3s.io/drill:NoExecute-", "yb-k3s.io/drill:NoExecute-"]);
+    expect(execs(d, "restore").slice(0, 2).map((a) => a.at(-1))).toEqual(["yb-k3s.io/drill:NoSchedule-", "yb-k3s.io/drill:NoSchedule-"]);
   });
 });
 
@@ -250,7 +250,7 @@ describe("only real flags", () => {
     for (const d of drills) for (const argv of allArgv(d)) expect(unknownFlags(argv), argv.join(" ")).toEqual([]);
   });
   it("the checker catches a flag the tool does not have, and a wrong subcommand", () => {
-    expect(unknownFlags(["kubectl", "--context", "x", "taint", "nodes", "-l", "a=b", "k=v:NoExecute", "--force"])).toEqual(["--force"]);
+    expect(unknownFlags(["kubectl", "--context", "x", "taint", "nodes", "-l", "a=b", "k=v:NoSchedule", "--force"])).toEqual(["--force"]);
     expect(unknownFlags(["docker", "stop", "--time", "5", "c"])).toEqual(["--time"]);
     expect(unknownFlags(["kubectl", "cordon", "n"])).toEqual(["no known subcommand in cordon n"]);
   });
@@ -265,8 +265,8 @@ describe("the dry run", () => {
     expect(text).toMatch(/\nGoes down: yb-us-east-1b-0, kine-1, k3s-1\n/);
     expect(text).toMatch(/\n5\. hold 10 s: every 500 ms GET \/readyz and a write/);
     expect(text.indexOf("taint nodes")).toBeLessThan(text.indexOf("hold 10 s"));
-    expect(text.indexOf("hold 10 s")).toBeLessThan(text.indexOf("drill:NoExecute-"));
-    expect(manualRestore(d)[0]).toBe("kubectl --context dev --request-timeout=30s taint nodes -l topology.kubernetes.io/zone=us-east-1b yb-k3s.io/drill:NoExecute-");
+    expect(text.indexOf("hold 10 s")).toBeLessThan(text.indexOf("drill:NoSchedule-"));
+    expect(manualRestore(d)[0]).toBe("kubectl --context dev --request-timeout=30s taint nodes -l topology.kubernetes.io/zone=us-east-1b yb-k3s.io/drill:NoSchedule-");
   });
 });
 
