@@ -8,10 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { ConfigError, validateStack } from "../lib/plan";
-import { readStackFile, stackFilePath, PROJECT } from "../lib/stackFile";
-import { buildPlan } from "../planner/plan";
-import { policyContextFor } from "../policies/config";
+import { loadOpsStack, realDataRefusal } from "../lib/opsCli";
 import { DrillUsageError, parseDrillArgs } from "../lib/drill/cli";
 import { executeDrill, type ProbeConnection } from "../lib/drill/execute";
 import { reconnecting } from "../lib/drill/probe";
@@ -38,22 +35,16 @@ async function main(): Promise<number> {
     }
     throw e;
   }
-  const file = readStackFile(stackFilePath(args.stack), args.stack);
-  let topology;
-  try {
-    topology = validateStack(file);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      err(e.problems.join("\n"));
-      return 2;
-    }
-    throw e;
+  const stack = loadOpsStack(args.stack);
+  if (!stack.ok) {
+    err(stack.message);
+    return stack.code;
   }
-  const plan = buildPlan({ project: PROJECT, stack: file.stack, topology });
-  const holdsRealData = policyContextFor(plan.stack, plan.target).holdsRealData;
+  const { topology, plan, holdsRealData } = stack;
   // Refusals first, before any outputs are read or anything is reached.
-  if (args.execute && holdsRealData && args.confirm !== plan.stack) {
-    err(`refusing: stack ${plan.stack} holds real data (policies/config/${plan.stack}.json); pass --confirm ${plan.stack} to take its ${args.faultDomain} down`);
+  const refusal = realDataRefusal(stack, args, `take its ${args.faultDomain} down`);
+  if (refusal) {
+    err(refusal);
     return 77;
   }
   let drill: DrillPlan;

@@ -7,10 +7,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { ConfigError, validateStack } from "../lib/plan";
-import { PROJECT, readStackFile, stackFilePath } from "../lib/stackFile";
-import { buildPlan } from "../planner/plan";
-import { policyContextFor } from "../policies/config";
+import { loadOpsStack, realDataRefusal } from "../lib/opsCli";
 import { executeRestore, psqlFileLoader } from "../lib/restore/execute";
 import { formatRestore, renderRestore, RestoreRefusal } from "../lib/restore/steps";
 import { parseRestoreArgs, RestoreUsageError } from "../lib/restore/cli";
@@ -33,22 +30,16 @@ async function main(): Promise<number> {
     }
     throw e;
   }
-  const file = readStackFile(stackFilePath(args.stack), args.stack);
-  let topology;
-  try {
-    topology = validateStack(file);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.problems.join("\n")}\n`);
-      return 2;
-    }
-    throw e;
+  const stack = loadOpsStack(args.stack);
+  if (!stack.ok) {
+    process.stderr.write(`${stack.message}\n`);
+    return stack.code;
   }
-  const plan = buildPlan({ project: PROJECT, stack: file.stack, topology });
-  const holdsRealData = policyContextFor(plan.stack, plan.target).holdsRealData;
+  const { topology, plan, holdsRealData } = stack;
   // Refusals first, before any outputs are read or anything is reached.
-  if (args.execute && holdsRealData && args.confirm !== plan.stack) {
-    process.stderr.write(`refusing: stack ${plan.stack} holds real data (policies/config/${plan.stack}.json); pass --confirm ${plan.stack} to restore it\n`);
+  const refusal = realDataRefusal(stack, args, "restore it");
+  if (refusal) {
+    process.stderr.write(`${refusal}\n`);
     return 77;
   }
   const localFile = args.from.includes("/") || (args.from.endsWith(".gz") && existsSync(args.from)) ? resolve(args.from) : undefined;

@@ -6,10 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { ConfigError, validateStack } from "../lib/plan";
-import { PROJECT, readStackFile, stackFilePath } from "../lib/stackFile";
-import { buildPlan } from "../planner/plan";
-import { policyContextFor } from "../policies/config";
+import { loadOpsStack, realDataRefusal } from "../lib/opsCli";
 import { executeRewind } from "../lib/rewind/execute";
 import { formatRewind, renderRewind, RewindRefusal } from "../lib/rewind/steps";
 import { parseRewindArgs, RewindUsageError } from "../lib/rewind/cli";
@@ -33,22 +30,16 @@ async function main(): Promise<number> {
     }
     throw e;
   }
-  const file = readStackFile(stackFilePath(args.stack), args.stack);
-  let topology;
-  try {
-    topology = validateStack(file);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.problems.join("\n")}\n`);
-      return 2;
-    }
-    throw e;
+  const stack = loadOpsStack(args.stack);
+  if (!stack.ok) {
+    process.stderr.write(`${stack.message}\n`);
+    return stack.code;
   }
-  const plan = buildPlan({ project: PROJECT, stack: file.stack, topology });
-  const holdsRealData = policyContextFor(plan.stack, plan.target).holdsRealData;
+  const { topology, plan, holdsRealData } = stack;
   // Refusals first, before any outputs are read or anything is reached.
-  if (args.execute && holdsRealData && args.confirm !== plan.stack) {
-    process.stderr.write(`refusing: stack ${plan.stack} holds real data (policies/config/${plan.stack}.json); pass --confirm ${plan.stack} to rewind it\n`);
+  const refusal = realDataRefusal(stack, args, "rewind it");
+  if (refusal) {
+    process.stderr.write(`${refusal}\n`);
     return 77;
   }
   const now = new Date();

@@ -1,4 +1,5 @@
 /** `npm run drill` command line (pure). */
+import { checkStackAndConfirm, scanFlags } from "../opsCli";
 import { FAULT_DOMAIN_KINDS, type FaultDomainKind } from "./steps";
 
 export class DrillUsageError extends Error {}
@@ -28,28 +29,19 @@ export const DRILL_USAGE = `usage: npm run drill -- --stack NAME --fault-domain 
        [--outputs FILE] [--kubeconfig FILE] [--context NAME] [--k3s-server URL] [--no-yb-admin]
 Without --execute it only prints the steps.`;
 
+const GRAMMAR = {
+  valued: ["--stack", "--fault-domain", "--domain", "--confirm", "--probe-interval-ms", "--hold-seconds", "--outputs", "--kubeconfig", "--context", "--k3s-server"],
+  booleans: ["--execute", "--no-yb-admin"],
+  usage: DRILL_USAGE,
+  error: (m: string) => new DrillUsageError(m),
+} as const;
+
 export function parseDrillArgs(argv: readonly string[]): DrillArgs {
-  const v: Record<string, string> = {};
-  let execute = false;
-  let ybAdmin = true;
-  const valued = ["--stack", "--fault-domain", "--domain", "--confirm", "--probe-interval-ms", "--hold-seconds", "--outputs", "--kubeconfig", "--context", "--k3s-server"];
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i];
-    const eq = raw.startsWith("--") ? raw.indexOf("=") : -1;
-    const flag = eq > 0 ? raw.slice(0, eq) : raw === "-s" ? "--stack" : raw;
-    if (valued.includes(flag)) {
-      const x = eq > 0 ? raw.slice(eq + 1) : argv[++i];
-      if (x === undefined || x === "") throw new DrillUsageError(`${flag} needs a value`);
-      if (v[flag] !== undefined) throw new DrillUsageError(`${flag} given twice`);
-      v[flag] = x;
-    } else if (flag === "--execute") execute = true;
-    else if (flag === "--no-yb-admin") ybAdmin = false;
-    else if (flag === "--help" || flag === "-h") throw new DrillUsageError(DRILL_USAGE);
-    else throw new DrillUsageError(`unknown argument ${raw}\n${DRILL_USAGE}`);
-  }
-  const stack = v["--stack"];
-  if (!stack) throw new DrillUsageError(`--stack is required\n${DRILL_USAGE}`);
-  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new DrillUsageError(`invalid stack name '${stack}'`);
+  const f = scanFlags(argv, GRAMMAR);
+  const stack = checkStackAndConfirm(f, GRAMMAR, "drilled");
+  const v = f.values;
+  const execute = f.set.has("--execute");
+  const ybAdmin = !f.set.has("--no-yb-admin");
   const kind = v["--fault-domain"];
   if (!kind) throw new DrillUsageError(`--fault-domain is required (${FAULT_DOMAIN_KINDS.join(" or ")})\n${DRILL_USAGE}`);
   if (!(FAULT_DOMAIN_KINDS as readonly string[]).includes(kind)) throw new DrillUsageError(`--fault-domain must be ${FAULT_DOMAIN_KINDS.join(" or ")}, not '${kind}'`);
@@ -62,8 +54,6 @@ export function parseDrillArgs(argv: readonly string[]): DrillArgs {
   const probeIntervalMs = int("--probe-interval-ms", DRILL_DEFAULTS.probeIntervalMs, 100, 60_000);
   const holdSeconds = int("--hold-seconds", DRILL_DEFAULTS.holdSeconds, 1, 3600);
   if (probeIntervalMs > holdSeconds * 1000) throw new DrillUsageError(`--probe-interval-ms ${probeIntervalMs} is longer than the hold (${holdSeconds} s): no probe would run twice`);
-  if (v["--confirm"] !== undefined && !execute) throw new DrillUsageError("--confirm only applies with --execute");
-  if (v["--confirm"] !== undefined && v["--confirm"] !== stack) throw new DrillUsageError(`--confirm ${v["--confirm"]} does not name the stack being drilled ('${stack}')`);
   if (v["--k3s-server"] !== undefined && !/^https:\/\/[^/]+\/?$/.test(v["--k3s-server"])) throw new DrillUsageError(`--k3s-server must be an https:// URL with no path, not '${v["--k3s-server"]}'`);
   return {
     stack,

@@ -1,18 +1,11 @@
 /** Config and planner checks specific to the aws target (pure: no Pulumi runtime). */
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseTopology } from "../../config/load";
+import { parseTopology } from "../../config/load";
+import { configProblems } from "../support/topologies";
 import { buildPlan, distribute, renderPlacement } from "../../planner/plan";
 
 const aws = (regions: unknown[], extra: Record<string, unknown> = {}) => ({ target: "aws", regions, ...extra });
-const problems = (raw: Record<string, unknown>): string[] => {
-  try {
-    parseTopology(raw);
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-};
+const problems = configProblems;
 const region = (name: string, cidr: string, zones = ["a", "b", "c"]) => ({ name, cidr, zones: zones.map((z) => `${name}${z}`) });
 
 describe("aws config", () => {

@@ -11,7 +11,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ConfigError, parseTopology } from "../../config/load";
 import { OFF_CLUSTER_INTERVALS } from "../../config/backup";
 import { planStack, type PlanReport } from "../../lib/plan";
 import { readStackFile, stackFilePath } from "../../lib/stackFile";
@@ -22,19 +21,11 @@ import { ports } from "../../planner/ports";
 import { K8S_APPS } from "../../components/kubernetes.common";
 import { KINE_BACKUP_NAME } from "../../components/kineBackups.kubernetes";
 import { PG_BIN_DIR } from "../support/postgres";
-import { devConfig, localConfig, planOf, prodConfig, stagingConfig } from "../support/topologies";
+import { configProblems, devConfig, localConfig, planOf, prodConfig, stagingConfig } from "../support/topologies";
 import { ofType, T, userDataOf, writtenFiles, type Res } from "../aws/support";
 import { ingressAllowed, named, ofKind, validateAgainstSchema, type Obj } from "../kubernetes/support";
 
-const problems = (raw: Record<string, unknown>): string[] => {
-  try {
-    parseTopology(raw);
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-};
+const problems = configProblems;
 
 const dir = mkdtempSync(join(tmpdir(), "yb-k3s-backup-test-"));
 let n = 0;

@@ -8,24 +8,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ConfigError, parseTopology } from "../../config/load";
 import { planStack, type PlanReport } from "../../lib/plan";
 import { readStackFile, stackFilePath } from "../../lib/stackFile";
 import { renderBootstrapScript, renderSnapshotScheduleStep } from "../../planner/bootstrap";
 
 import { assertTools, ofType, shellcheckProblems, T, userDataOf, writtenFiles } from "../aws/support";
 import { podTemplate, type Obj } from "../kubernetes/support";
-import { devConfig, localConfig, planOf, prodConfig, stagingConfig } from "../support/topologies";
+import { configProblems, devConfig, localConfig, planOf, prodConfig, stagingConfig } from "../support/topologies";
 
-const problems = (raw: Record<string, unknown>): string[] => {
-  try {
-    parseTopology(raw);
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-};
+const problems = configProblems;
 
 describe("config and plan", () => {
   it("is on by default where the stack keeps its data (protectData), off on docker", () => {

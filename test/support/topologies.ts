@@ -1,5 +1,5 @@
 /** Hand-written topologies for every target, shaped like the shipped stacks (dev, staging, prod live on other branches). */
-import { parseTopology } from "../../config/load";
+import { ConfigError, parseTopology } from "../../config/load";
 import { buildPlan, type ClusterPlan } from "../../planner/plan";
 
 export const localConfig = (): Record<string, unknown> => ({
@@ -48,3 +48,14 @@ export const prodConfig = (): Record<string, unknown> => ({
 
 export const planOf = (raw: Record<string, unknown>, stack = "test"): ClusterPlan =>
   buildPlan({ project: "yb-k3s", stack, topology: parseTopology(raw) });
+
+/** The problems the config schema reports for a raw config, one line each ([] when it is valid). */
+export const configProblems = (raw: Record<string, unknown>): string[] => {
+  try {
+    parseTopology(raw);
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
+};

@@ -1,0 +1,79 @@
+/**
+ * What the operations commands (`rewind`, `restore`, `drill`) share: one flag grammar and the stack they act on.
+ * Pure apart from reading the stack file.
+ */
+import { ConfigError, validateStack } from "./plan";
+import { PROJECT, readStackFile, stackFilePath, type StackFile } from "./stackFile";
+import type { Topology } from "../config/schema";
+import { buildPlan, type ClusterPlan } from "../planner/plan";
+import { policyContextFor } from "../policies/config";
+
+export interface FlagGrammar {
+  /** Flags that take a value (`--flag value` or `--flag=value`). */
+  readonly valued: readonly string[];
+  /** Flags that stand alone. */
+  readonly booleans: readonly string[];
+  readonly usage: string;
+  /** The command's own usage error (its CLI maps it to exit 64). */
+  readonly error: (message: string) => Error;
+}
+
+export interface ScannedFlags {
+  readonly values: Readonly<Record<string, string>>;
+  readonly set: ReadonlySet<string>;
+}
+
+/** `-s` is `--stack`; a value flag given twice, an empty value or an unknown argument is a usage error; `--help` prints usage. */
+export function scanFlags(argv: readonly string[], g: FlagGrammar): ScannedFlags {
+  const values: Record<string, string> = {};
+  const set = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i];
+    const eq = raw.startsWith("--") ? raw.indexOf("=") : -1;
+    const flag = eq > 0 ? raw.slice(0, eq) : raw === "-s" ? "--stack" : raw;
+    if (g.valued.includes(flag)) {
+      const x = eq > 0 ? raw.slice(eq + 1) : argv[++i];
+      if (x === undefined || x === "") throw g.error(`${flag} needs a value`);
+      if (values[flag] !== undefined) throw g.error(`${flag} given twice`);
+      values[flag] = x;
+    } else if (g.booleans.includes(flag)) set.add(flag);
+    else if (flag === "--help" || flag === "-h") throw g.error(g.usage);
+    else throw g.error(`unknown argument ${raw}\n${g.usage}`);
+  }
+  return { values, set };
+}
+
+/** `--stack` present and a stack name; `--confirm` only with `--execute`, and naming that stack. */
+export function checkStackAndConfirm(f: ScannedFlags, g: FlagGrammar, verb: string): string {
+  const stack = f.values["--stack"];
+  if (!stack) throw g.error(`--stack is required\n${g.usage}`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw g.error(`invalid stack name '${stack}'`);
+  const confirm = f.values["--confirm"];
+  if (confirm !== undefined && !f.set.has("--execute")) throw g.error("--confirm only applies with --execute");
+  if (confirm !== undefined && confirm !== stack) throw g.error(`--confirm ${confirm} does not name the stack being ${verb} ('${stack}')`);
+  return stack;
+}
+
+export type OpsStack =
+  | { readonly ok: true; readonly file: StackFile; readonly topology: Topology; readonly plan: ClusterPlan; readonly holdsRealData: boolean }
+  | { readonly ok: false; readonly code: 2; readonly message: string };
+
+/** The stack file, validated, planned, with its data policy; an invalid file is exit 2 with one line per problem. */
+export function loadOpsStack(stack: string): OpsStack {
+  const file = readStackFile(stackFilePath(stack), stack);
+  let topology: Topology;
+  try {
+    topology = validateStack(file);
+  } catch (e) {
+    if (e instanceof ConfigError) return { ok: false, code: 2, message: e.problems.join("\n") };
+    throw e;
+  }
+  const plan = buildPlan({ project: PROJECT, stack: file.stack, topology });
+  return { ok: true, file, topology, plan, holdsRealData: policyContextFor(plan.stack, plan.target).holdsRealData };
+}
+
+/** The refusal every operations command makes first: `--execute` on a stack holding real data needs `--confirm <stack>`. */
+export function realDataRefusal(s: { readonly plan: ClusterPlan; readonly holdsRealData: boolean }, a: { readonly execute: boolean; readonly confirm?: string }, what: string): string | undefined {
+  if (!a.execute || !s.holdsRealData || a.confirm === s.plan.stack) return undefined;
+  return `refusing: stack ${s.plan.stack} holds real data (policies/config/${s.plan.stack}.json); pass --confirm ${s.plan.stack} to ${what}`;
+}
