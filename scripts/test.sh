@@ -4,12 +4,14 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# 1. System packages: PostgreSQL 15 (Kine integration tests), cloud-init and shellcheck (EC2 user data validators).
+# 1. System packages: PostgreSQL 15 (Kine integration tests), cloud-init, shellcheck and systemd-analyze (EC2 user data
+#    validators).
 pg_bin() { find /usr/lib/postgresql -mindepth 3 -maxdepth 3 -path '*/bin/initdb' 2>/dev/null | sort -V | tail -n 1 | xargs -r dirname; }
 missing=()
 [ -n "$(pg_bin)" ] || missing+=(postgresql)
 command -v cloud-init >/dev/null 2>&1 || missing+=(cloud-init)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
   SUDO=""

@@ -6,7 +6,7 @@
  * CronJob and claim (schema-validated), the docker container.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -180,6 +180,23 @@ describe("aws (staging, under the strict mocks)", () => {
     expect(doc.Statement[0].Action).toBe("s3:PutObject");
     expect(doc.Statement[0].Resource).toMatch(/^arn:aws:s3:::yb-k3s-staging-kine-backups-[0-9a-f]+\/kine\/\*$/);
     expect(String(writer[0].inputs.role)).toContain("yugabyte");
+  });
+
+  it("node 0's backup timer and service pass the real systemd-analyze verify", () => {
+    // A throwaway root: the host's own system units (targets), bash, and exactly the files node 0's user data writes.
+    const root = mkdtempSync(join(tmpdir(), "yb-k3s-systemd-root-"));
+    cpSync("/usr/lib/systemd/system", join(root, "usr/lib/systemd/system"), { recursive: true });
+    mkdirSync(join(root, "bin"), { recursive: true });
+    copyFileSync("/bin/bash", join(root, "bin/bash"));
+    const first = ofType(r, T.instance).find((i) => i.name === r.plan.nodes[0].name) as Res;
+    for (const f of writtenFiles(userDataOf(first))) {
+      mkdirSync(join(root, f.path, ".."), { recursive: true });
+      writeFileSync(join(root, f.path), f.content, { mode: parseInt(f.permissions ?? "0644", 8) });
+    }
+    const units = [YB_UNITS.backupTimer, YB_UNITS.backup].map((u) => `/etc/systemd/system/${u}`);
+    const res = spawnSync("systemd-analyze", ["verify", "--man=no", `--root=${root}`, ...units], { encoding: "utf8" });
+    expect(res.error).toBeUndefined();
+    expect([res.status, `${res.stdout}${res.stderr}`]).toEqual([0, ""]);
   });
 
   it("runs the timer on node 0 only, after the bootstrap, writing to the stack's bucket", () => {
