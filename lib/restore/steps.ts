@@ -218,7 +218,7 @@ export function renderRestore(i: RestoreInput): RestorePlan {
     { title: "check the result", shows: [`npm run --silent verify -- --stack ${plan.stack}`], actions: [] },
   ];
   const effects = [
-    "The Kubernetes API is unavailable from the k3s stop until k3s is back (minutes; the load itself takes seconds per hundred MB of dump).",
+    "The Kubernetes API is unavailable from the k3s stop until k3s is back (minutes, plus the load, which grows with the size of the dump).",
     `Every object reverts to its state when the backup was taken (the time is in its name): newer objects disappear, deleted ones come back. Up to one backup interval (${b.intervalMinutes} min) of changes before the loss is gone: that is the RPO.`,
     "Clients' watches end when k3s stops; afterwards every resourceVersion they hold is older than the API server's, so watches fail with 410 Gone and controllers, kubelets and kubectl re-list.",
     "Kubelets and controllers then reconcile to the restored specs; cloud resources created since the backup (load balancers, volumes) are not removed by the restore.",
