@@ -3,7 +3,8 @@
  * Pure apart from reading the stack file.
  */
 import { ConfigError, validateStack } from "./plan";
-import { PROJECT, readStackFile, stackFilePath, type StackFile } from "./stackFile";
+import { existsSync, readdirSync } from "node:fs";
+import { PROJECT, STACKS_DIR, readStackFile, stackFilePath, stackNameOf, type StackFile } from "./stackFile";
 import type { Topology } from "../config/schema";
 import { buildPlan, type ClusterPlan } from "../planner/plan";
 import { policyContextFor } from "../policies/config";
@@ -58,8 +59,12 @@ export type OpsStack =
   | { readonly ok: true; readonly file: StackFile; readonly topology: Topology; readonly plan: ClusterPlan; readonly holdsRealData: boolean }
   | { readonly ok: false; readonly code: 2; readonly message: string };
 
-/** The stack file, validated, planned, with its data policy; an invalid file is exit 2 with one line per problem. */
+/** The stack file, validated, planned, with its data policy; a missing or invalid file is exit 2 saying why. */
 export function loadOpsStack(stack: string): OpsStack {
+  if (!existsSync(stackFilePath(stack))) {
+    const stacks = readdirSync(STACKS_DIR).map((f) => stackNameOf(f)).filter((s): s is string => s !== undefined).sort();
+    return { ok: false, code: 2, message: `no stack file stacks/Pulumi.${stack}.yaml: the stacks are ${stacks.join(", ") || "(none)"}` };
+  }
   const file = readStackFile(stackFilePath(stack), stack);
   let topology: Topology;
   try {
