@@ -24,7 +24,7 @@ export function buildKineBackupsAws(parent: pulumi.Resource, name: string, args:
   const o = { parent, provider: network.provider };
   const bucket = new aws.s3.Bucket(
     `${name}-bucket`,
-    { bucketPrefix: `${plan.prefix}-kine-backups-`.slice(0, 37), forceDestroy: !plan.protectData, tags: awsTags(plan, "kine-backups") },
+    { bucketPrefix: backupBucketPrefix(plan.prefix), forceDestroy: !plan.protectData, tags: awsTags(plan, "kine-backups") },
     { ...o, protect: plan.protectData, retainOnDelete: plan.protectData },
   );
   const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, o);
@@ -72,6 +72,16 @@ export function buildKineBackupsAws(parent: pulumi.Resource, name: string, args:
     location: pulumi.interpolate`s3://${bucket.bucket}/${d.keyPrefix} (${d.region})`,
     bucketName: pulumi.all([bucket.bucket, encryption.id, versioning.id]).apply(([n]) => n),
   };
+}
+
+/**
+ * The bucket's name prefix (the provider appends a unique suffix): S3 names are lowercase letters, digits and hyphens
+ * (no dots: they break virtual-hosted TLS), start with a letter or digit, and a prefix may be at most 37 characters.
+ * Stack names may hold capitals and underscores, so the stack's prefix is folded into that alphabet.
+ */
+export function backupBucketPrefix(stackPrefix: string): string {
+  const base = `${stackPrefix}-kine-backups`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-+/, "");
+  return `${(base || "kine-backups").slice(0, 36).replace(/-+$/, "")}-`;
 }
 
 /** TLS only: any request over plain HTTP is denied, whoever makes it. */

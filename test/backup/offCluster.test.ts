@@ -20,6 +20,7 @@ import { YB_UNITS } from "../../planner/awsUserData";
 import { ports } from "../../planner/ports";
 import { K8S_APPS } from "../../components/kubernetes.common";
 import { KINE_BACKUP_NAME } from "../../components/kineBackups.kubernetes";
+import { backupBucketPrefix } from "../../components/kineBackups.aws";
 import { PG_BIN_DIR } from "../support/postgres";
 import { configProblems, devConfig, localConfig, planOf, prodConfig, stagingConfig } from "../support/topologies";
 import { ofType, T, userDataOf, writtenFiles, type Res } from "../aws/support";
@@ -74,6 +75,20 @@ describe("config and plan", () => {
 });
 
 describe("schedules and names", () => {
+  it("folds any stack name into a valid S3 bucket prefix (property)", () => {
+    expect(backupBucketPrefix("yb-k3s-staging")).toBe("yb-k3s-staging-kine-backups-");
+    expect(backupBucketPrefix("yb-k3s-Team_A.eu")).toBe("yb-k3s-team-a-eu-kine-backups-");
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9_.-]{1,60}$/), (stack) => {
+        const p = backupBucketPrefix(`yb-k3s-${stack}`);
+        expect(p.length).toBeLessThanOrEqual(37);
+        expect(p).toMatch(/^[a-z0-9][a-z0-9-]*[a-z0-9]-$/);
+        expect(p).not.toMatch(/--/);
+      }),
+    );
+  });
+
+
   it("every allowed interval is an exact cron step and the same systemd calendar event (real systemd-analyze)", () => {
     for (const m of OFF_CLUSTER_INTERVALS) {
       const cron = cronSchedule(m).split(" ");
