@@ -63,7 +63,7 @@ async function main(): Promise<number> {
   try {
     let restore;
     try {
-      restore = renderRestore({ plan, topology, from: args.from, workDir, localFile, bucket: outputs?.backups?.offCluster?.bucket, instanceIds: outputs?.instanceIds });
+      restore = renderRestore({ plan, topology, from: args.from, workDir, localFile, bucket: outputs?.backups?.offCluster?.bucket, replica: outputs?.backups?.offCluster?.replica, instanceIds: outputs?.instanceIds });
     } catch (e) {
       if (e instanceof RestoreRefusal) {
         process.stderr.write(`refusing: ${e.message}\n`);

@@ -32,6 +32,8 @@ export interface BackupsOutput {
     readonly bucket?: string;
     readonly region?: string;
     readonly keyPrefix?: string;
+    /** aws, stacks spanning regions: where every backup is replicated. */
+    readonly replica?: { readonly bucket: string; readonly region: string };
     readonly intervalMinutes: number;
     readonly retentionDays: number;
   } | null;
@@ -135,13 +137,15 @@ export class ControlPlane extends pulumi.ComponentResource {
     const off = plan.backup.offCluster;
     const backupLocation = this.offClusterBackups?.location ?? pulumi.output("");
     const bucket = this.offClusterBackups?.bucketName ?? pulumi.output("");
-    this.backups = pulumi.all([backupLocation, bucket]).apply(([location, bucketName]) => ({
+    const replicaBucket = this.offClusterBackups?.replicaBucketName ?? pulumi.output("");
+    this.backups = pulumi.all([backupLocation, bucket, replicaBucket]).apply(([location, bucketName, replicaName]) => ({
       pointInTime: plan.backup.pointInTime ?? null,
       offCluster: off
         ? {
             kind: off.destination.kind,
             location,
             ...(off.destination.kind === "s3" ? { bucket: bucketName, region: off.destination.region, keyPrefix: off.destination.keyPrefix } : {}),
+            ...(off.destination.kind === "s3" && off.destination.replicaRegion ? { replica: { bucket: replicaName, region: off.destination.replicaRegion } } : {}),
             intervalMinutes: off.intervalMinutes,
             retentionDays: off.retentionDays,
           }

@@ -21,6 +21,8 @@ export interface KineBackupsBuild {
   readonly location: pulumi.Output<string>;
   /** aws: the bucket node 0's timer writes to (its user data names it). */
   readonly bucketName?: pulumi.Output<string>;
+  /** aws, stacks spanning regions: the replica bucket in the replica region. */
+  readonly replicaBucketName?: pulumi.Output<string>;
 }
 
 /**
@@ -32,6 +34,7 @@ export interface KineBackupsBuild {
 export class KineBackups extends pulumi.ComponentResource {
   readonly location: pulumi.Output<string>;
   readonly bucketName?: pulumi.Output<string>;
+  readonly replicaBucketName?: pulumi.Output<string>;
 
   constructor(name: string, args: KineBackupsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("yb-k3s:backup:KineBackups", name, {}, opts);
@@ -53,6 +56,7 @@ export class KineBackups extends pulumi.ComponentResource {
     }
     this.location = built.location;
     this.bucketName = built.bucketName;
+    this.replicaBucketName = built.replicaBucketName;
     this.registerOutputs({ location: this.location });
   }
 }

@@ -248,7 +248,7 @@ export function renderMermaidPlan(p: ClusterPlan): string {
 export function renderBackups(p: ClusterPlan): string {
   const pit = p.backup.pointInTime;
   const off = p.backup.offCluster;
-  const where = (d: NonNullable<typeof off>["destination"]) => (d.kind === "s3" ? `s3 bucket (${d.region})` : d.kind === "pvc" ? `claim ${d.claimName} (${d.size})` : d.path);
+  const where = (d: NonNullable<typeof off>["destination"]) => (d.kind === "s3" ? `s3 bucket (${d.region}${d.replicaRegion ? `, replicated to ${d.replicaRegion}` : ""})` : d.kind === "pvc" ? `claim ${d.claimName} (${d.size})` : d.path);
   return [
     pit ? `point-in-time every ${pit.intervalMinutes} min, ${pit.retentionMinutes / 1440} d window` : "point-in-time off",
     off ? `off-cluster every ${off.intervalMinutes} min to ${where(off.destination)}, kept ${off.retentionDays} d` : "off-cluster off",

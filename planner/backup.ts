@@ -23,8 +23,12 @@ export interface PointInTimePlan {
 export type BackupDestination =
   | { readonly kind: "directory"; readonly path: string }
   | { readonly kind: "pvc"; readonly claimName: string; readonly size: string; readonly storageClass?: string }
-  /** The bucket is the stack's own (created with it); its name is known only once created. */
-  | { readonly kind: "s3"; readonly keyPrefix: string; readonly region: string };
+  /**
+   * The bucket is the stack's own (created with it); its name is known only once created. A stack that spans regions
+   * also gets a replica bucket in `replicaRegion` (its standby region, else its first other region): losing the
+   * primary region, or the bucket's, does not lose the backups.
+   */
+  | { readonly kind: "s3"; readonly keyPrefix: string; readonly region: string; readonly replicaRegion?: string };
 
 export interface OffClusterBackupPlan {
   readonly database: string;
@@ -98,7 +102,14 @@ export function onCalendar(intervalMinutes: number): string {
 export const BACKUP_CLAIM = "kine-backups";
 export const DEFAULT_BACKUP_VOLUME_SIZE = "20Gi";
 
-export function planBackup(t: Topology, protectData: boolean, target: TargetKind = t.target): BackupPlan {
+export interface BackupRegions {
+  /** The stack's primary region (the plan's). */
+  readonly primaryRegion: string;
+  /** aws, more than one region: where backups are replicated. */
+  readonly replicaRegion?: string;
+}
+
+export function planBackup(t: Topology, protectData: boolean, regions?: BackupRegions, target: TargetKind = t.target): BackupPlan {
   const p = t.backup.pointInTime;
   const o = t.backup.offCluster;
   const pointInTime = (p.enabled ?? protectData) ? { database: t.yugabyte.database, intervalMinutes: p.intervalMinutes, retentionMinutes: p.retentionDays * 24 * 60 } : undefined;
@@ -109,7 +120,12 @@ export function planBackup(t: Topology, protectData: boolean, target: TargetKind
         ? { kind: "directory", path: requireDirectory(o.directory) }
         : target === "kubernetes"
           ? { kind: "pvc", claimName: BACKUP_CLAIM, size: o.volumeSize ?? DEFAULT_BACKUP_VOLUME_SIZE, storageClass: o.storageClass ?? t.kubernetes?.storageClass }
-          : { kind: "s3", keyPrefix: "kine/", region: (t.primaryRegion ?? t.regions[0].name) };
+          : {
+              kind: "s3",
+              keyPrefix: "kine/",
+              region: regions?.primaryRegion ?? t.primaryRegion ?? t.regions[0].name,
+              ...(regions?.replicaRegion ? { replicaRegion: regions.replicaRegion } : {}),
+            };
     offCluster = {
       database: t.yugabyte.database,
       table: KINE_TABLE,

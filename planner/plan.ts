@@ -499,7 +499,7 @@ export function buildPlan({ project, stack, topology: t }: PlanInput): ClusterPl
     tls,
     pki,
     protectData,
-    backup: planBackup(t, protectData),
+    backup: planBackup(t, protectData, { primaryRegion, replicaRegion: standbyRegion ?? t.regions.find((r) => r.name !== primaryRegion)?.name }),
   };
 }
 

@@ -64,9 +64,12 @@ plain("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryption
 plain("aws:s3/bucketVersioning:BucketVersioning");
 plain("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
 plain("aws:s3/bucketPolicy:BucketPolicy");
+plain("aws:s3/bucketReplicationConfig:BucketReplicationConfig");
 plain("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
 registerResource("aws:iam/instanceProfile:InstanceProfile", (i, name) => ({ ...i, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:instance-profile/${name}`, name: i.name ?? name }));
 
 // Data sources
 registerCall("aws:ec2/getAmi:getAmi", (i) => ({ ...i, id: MOCK_AMI_ID, imageId: MOCK_AMI_ID, name: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20261101", architecture: "x86_64" }));
+// The AWS-managed S3 key of a region (its alias); the mock key id is derived from the provider's region-free name.
+registerCall("aws:kms/getAlias:getAlias", (i) => ({ ...i, id: String(i.name), arn: `arn:aws:kms:us-east-1:${MOCK_ACCOUNT_ID}:${String(i.name)}`, targetKeyId: "mock-aws-s3-key", targetKeyArn: `arn:aws:kms:us-east-1:${MOCK_ACCOUNT_ID}:key/mock-aws-s3-key` }));
 registerCall("aws:index/getCallerIdentity:getCallerIdentity", () => ({ accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`, userId: "AIDAMOCK", id: MOCK_ACCOUNT_ID }));

@@ -65,6 +65,8 @@ export interface RestoreInput {
   readonly localFile?: string;
   /** aws: the bucket (from the `backups` output) and instance ids (for SSM). */
   readonly bucket?: string;
+  /** aws, stacks spanning regions: the replica bucket (from the `backups` output), the way in when the primary region is down. */
+  readonly replica?: { readonly bucket: string; readonly region: string };
   readonly instanceIds?: { readonly yugabyte: readonly string[]; readonly kine: readonly string[]; readonly k3s: readonly string[] };
 }
 
@@ -146,7 +148,7 @@ function kubernetesBackups(plan: ClusterPlan, b: OffClusterBackupPlan, k: Kubect
   };
 }
 
-function awsBackups(plan: ClusterPlan, b: OffClusterBackupPlan, bucket: string | undefined, node0: string | undefined, localPath: string): BackupAccess {
+function awsBackups(plan: ClusterPlan, b: OffClusterBackupPlan, bucket: string | undefined, node0: string | undefined, localPath: string, replica?: RestoreInput["replica"]): BackupAccess {
   const d = b.destination.kind === "s3" ? b.destination : { keyPrefix: "kine/", region: plan.primaryRegion };
   const root = `s3://${bucket ?? "<backups.offCluster.bucket output>"}/${d.keyPrefix}`;
   const ssm = (cmd: string) => ["aws", "ssm", "send-command", "--region", plan.nodes[0].region, "--instance-ids", node0 ?? `<instance id of ${plan.nodes[0].name}>`, "--document-name", "AWS-RunShellScript", "--parameters", `commands=["${cmd}"]`];
@@ -157,7 +159,14 @@ function awsBackups(plan: ClusterPlan, b: OffClusterBackupPlan, bucket: string |
     resume: { title: "resume the backups", shows: [shell(ssm(`systemctl start ${YB_UNITS.backupTimer}`))], actions: [{ kind: "exec", argv: ssm(`systemctl start ${YB_UNITS.backupTimer}`) }] },
     resolve: { kind: "resolve", from: "", list: { argv: list } },
     fetch: [{ kind: "fetch", localPath, via: { argv: cp } }],
-    fetchShows: [shell(cp)],
+    fetchShows: [
+      shell(cp),
+      ...(replica || (b.destination.kind === "s3" && b.destination.replicaRegion)
+        ? [
+            `# primary region down? the replica: ${shell(["aws", "--region", replica?.region ?? (b.destination.kind === "s3" ? (b.destination.replicaRegion as string) : ""), "s3", "cp", `s3://${replica?.bucket ?? "<backups.offCluster.replica.bucket output>"}/${d.keyPrefix}${BACKUP_PLACEHOLDER}`, localPath])}`,
+          ]
+        : []),
+    ],
   };
 }
 
@@ -186,7 +195,7 @@ export function renderRestore(i: RestoreInput): RestorePlan {
       ? dockerBackups(plan, b, i.topology.docker?.host, localPath)
       : plan.target === "kubernetes"
         ? kubernetesBackups(plan, b, kubectlTargetOf(i.topology) as KubectlTarget, localPath)
-        : awsBackups(plan, b, i.bucket, i.instanceIds?.yugabyte[0], localPath);
+        : awsBackups(plan, b, i.bucket, i.instanceIds?.yugabyte[0], localPath, i.replica);
   const control = roleControl(plan, i.topology, i.instanceIds);
   const fromLabel = i.localFile ? i.localFile : i.from === "latest" ? "the newest backup" : i.from;
   const fetchStep: RestoreStep = i.localFile

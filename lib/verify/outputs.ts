@@ -17,7 +17,14 @@ export const VerifyOutputs = z.looseObject({
   backups: z
     .looseObject({
       offCluster: z
-        .looseObject({ kind: z.enum(["directory", "pvc", "s3"]), location: z.string(), bucket: z.string().optional(), region: z.string().optional(), keyPrefix: z.string().optional() })
+        .looseObject({
+          kind: z.enum(["directory", "pvc", "s3"]),
+          location: z.string(),
+          bucket: z.string().optional(),
+          region: z.string().optional(),
+          keyPrefix: z.string().optional(),
+          replica: z.object({ bucket: z.string(), region: z.string() }).optional(),
+        })
         .nullable()
         .optional(),
     })

@@ -231,6 +231,70 @@ describe("aws (staging, under the strict mocks)", () => {
   });
 });
 
+describe("aws across regions (prod, under the strict mocks): backups replicated to the standby region", () => {
+  let r: PlanReport;
+  beforeAll(async () => {
+    r = await planStack(readStackFile(stackFilePath("prod"), "prod"));
+  }, 120_000);
+  const named = (type: string, name: string): Res => {
+    const x = r.recorded.find((y) => y.type === type && y.name === name);
+    if (!x) throw new Error(`no ${type} ${name}`);
+    return x;
+  };
+  const regionOf = (x: Res) => String(r.recorded.find((p) => p.urn === x.provider?.split("::").slice(0, -1).join("::"))?.inputs.region ?? "");
+
+  it("keeps a replica bucket with the same protections in the replica region", () => {
+    const [src, dst] = [named("aws:s3/bucket:Bucket", "backups-bucket"), named("aws:s3/bucket:Bucket", "backups-replica-bucket")];
+    expect([regionOf(src), regionOf(dst)]).toEqual(["us-east-1", "us-west-2"]);
+    expect([dst.protect, dst.retainOnDelete, dst.inputs.forceDestroy]).toEqual([true, true, false]);
+    const parts = [
+      ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "public-access"],
+      ["aws:s3/bucketOwnershipControls:BucketOwnershipControls", "ownership"],
+      ["aws:s3/bucketVersioning:BucketVersioning", "versioning"],
+      ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "encryption"],
+      ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lifecycle"],
+      ["aws:s3/bucketPolicy:BucketPolicy", "policy"],
+    ] as const;
+    for (const [type, part] of parts) {
+      const [a, b] = [named(type, `backups-${part}`), named(type, `backups-replica-${part}`)];
+      // The same settings, on its own bucket (the policy names its own bucket's ARN).
+      const settings = (x: Res) => JSON.stringify(x.inputs).split(String(x.inputs.bucket)).join("<bucket>").replace(/yb-k3s-prod-(replica-)?kine-backups-[0-9a-f]+/g, "<bucket>");
+      expect(settings(b), type).toBe(settings(a));
+      expect(regionOf(b), type).toBe("us-west-2");
+    }
+    expect(r.plan.backup.offCluster?.destination).toMatchObject({ region: "us-east-1", replicaRegion: "us-west-2" });
+    expect((r.outputs.backups as Obj).offCluster.replica).toEqual({ bucket: expect.stringMatching(/^yb-k3s-prod-replica-kine-backups-/), region: "us-west-2" });
+  });
+
+  it("replicates the prefix's objects, KMS-encrypted, without delete markers, from the source region", () => {
+    const rep = named("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "backups-replication");
+    expect(regionOf(rep)).toBe("us-east-1");
+    const [rule] = rep.inputs.rules as Obj[];
+    expect(rule).toMatchObject({
+      status: "Enabled",
+      filter: { prefix: "kine/" },
+      deleteMarkerReplication: { status: "Disabled" },
+      sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+      destination: { bucket: expect.stringMatching(/^arn:aws:s3:::yb-k3s-prod-replica-kine-backups-/), encryptionConfiguration: { replicaKmsKeyId: expect.stringMatching(/^arn:aws:kms:/) } },
+    });
+  });
+
+  it("gives S3 a role that may only read source versions, write replicas and use the two S3 keys through S3", () => {
+    const role = named("aws:iam/role:Role", "backups-replication-role");
+    expect(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement).toEqual([{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+    const doc = JSON.parse(String(named("aws:iam/rolePolicy:RolePolicy", "backups-replication").inputs.policy)) as Obj;
+    const actions = (doc.Statement as Obj[]).flatMap((x) => [x.Action].flat() as string[]);
+    expect(actions.sort()).toEqual(
+      ["kms:Decrypt", "kms:Encrypt", "s3:GetObjectVersionAcl", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionTagging", "s3:GetReplicationConfiguration", "s3:ListBucket", "s3:ReplicateObject", "s3:ReplicateTags"].sort(),
+    );
+    for (const x of doc.Statement as Obj[]) if (String([x.Action].flat()[0]).startsWith("kms:")) expect(Object.keys(x.Condition.StringEquals)).toEqual(["kms:ViaService"]);
+  });
+
+  it("one region only (staging): no replica", () => {
+    expect(planOf(stagingConfig()).backup.offCluster?.destination).not.toHaveProperty("replicaRegion");
+  });
+});
+
 describe("kubernetes (dev, under the strict mocks)", () => {
   let r: PlanReport;
   beforeAll(async () => {

@@ -115,6 +115,15 @@ describe("restore: the steps per target", () => {
     const resolve = r.steps[1].actions[0];
     expect(resolve.kind === "resolve" && "argv" in resolve.list ? resolve.list.argv.join(" ") : "").toBe("aws --region us-east-1 s3 ls s3://yb-k3s-staging-kine-backups-abc/kine/");
     expect(r.executable).toBe(false);
+    // One region: no replica to fall back on.
+    expect(r.steps[1].shows.join("\n")).not.toContain("replica");
+  });
+
+  it("aws across regions: names the replica bucket as the way in when the primary region is down", () => {
+    const s = stack({ ...stagingConfig(), regions: [...(stagingConfig().regions as object[]), { name: "us-west-2", zones: ["us-west-2a", "us-west-2b", "us-west-2c"], cidr: "10.41.0.0/16" }] }, "staging");
+    expect(s.plan.backup.offCluster?.destination).toMatchObject({ region: "us-east-1", replicaRegion: "us-west-2" });
+    const r = renderRestore({ ...s, from: "latest", workDir: "/tmp/w", bucket: "b-primary", replica: { bucket: "b-replica", region: "us-west-2" } });
+    expect(r.steps[1].shows).toContain(`# primary region down? the replica: aws --region us-west-2 s3 cp 's3://b-replica/kine/${BACKUP_PLACEHOLDER}' /tmp/w/latest`);
   });
 });
 
