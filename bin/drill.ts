@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { loadOpsStack, realDataRefusal } from "../lib/opsCli";
+import { startOps } from "../lib/opsCli";
 import { DrillUsageError, parseDrillArgs } from "../lib/drill/cli";
 import { executeDrill, type ProbeConnection } from "../lib/drill/execute";
 import { reconnecting } from "../lib/drill/probe";
@@ -25,28 +25,11 @@ const out = (l: string) => process.stdout.write(`${l}\n`);
 const err = (l: string) => process.stderr.write(`${l}\n`);
 
 async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseDrillArgs(process.argv.slice(2));
-  } catch (e) {
-    if (e instanceof DrillUsageError) {
-      err(e.message);
-      return 64;
-    }
-    throw e;
-  }
-  const stack = loadOpsStack(args.stack);
-  if (!stack.ok) {
-    err(stack.message);
-    return stack.code;
-  }
+  // Usage, the stack, and the real-data refusal first, before any outputs are read or anything is reached.
+  const started = startOps(process.argv.slice(2), parseDrillArgs, (e) => e instanceof DrillUsageError, (a) => `take its ${a.faultDomain} down`);
+  if ("code" in started) return started.code;
+  const { args, stack } = started;
   const { topology, plan, holdsRealData } = stack;
-  // Refusals first, before any outputs are read or anything is reached.
-  const refusal = realDataRefusal(stack, args, `take its ${args.faultDomain} down`);
-  if (refusal) {
-    err(refusal);
-    return 77;
-  }
   let drill: DrillPlan;
   const readOutputs = (): (VerifyOutputs & Record<string, unknown>) | undefined => {
     if (args.outputs) return parseOutputs(readFileSync(args.outputs, "utf8"), args.outputs);

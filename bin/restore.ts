@@ -4,61 +4,31 @@
  * whose data policy says it holds real data also needs --confirm <its name>. Exit 0, 1 (failed), 2 (invalid stack
  * file), 64 (usage), 77 (refused).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { loadOpsStack, realDataRefusal } from "../lib/opsCli";
+import { readOpsOutputs, startOps } from "../lib/opsCli";
 import { executeRestore, psqlFileLoader } from "../lib/restore/execute";
 import { formatRestore, renderRestore, RestoreRefusal } from "../lib/restore/steps";
 import { parseRestoreArgs, RestoreUsageError } from "../lib/restore/cli";
 import { accessFor } from "../lib/verify/access";
-import { parseOutputs, type VerifyOutputs } from "../lib/verify/outputs";
 import { findPsql, psqlRunner } from "../lib/verify/psql";
 import { forwardDsn } from "../lib/verify/run";
-import { readStackOutputs } from "../lib/verify/stackOutputs";
 
 const repoRoot = resolve(__dirname, "..");
 
 async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseRestoreArgs(process.argv.slice(2));
-  } catch (e) {
-    if (e instanceof RestoreUsageError) {
-      process.stderr.write(`${e.message}\n`);
-      return 64;
-    }
-    throw e;
-  }
-  const stack = loadOpsStack(args.stack);
-  if (!stack.ok) {
-    process.stderr.write(`${stack.message}\n`);
-    return stack.code;
-  }
+  // Usage, the stack, and the real-data refusal first, before any outputs are read or anything is reached.
+  const started = startOps(process.argv.slice(2), parseRestoreArgs, (e) => e instanceof RestoreUsageError, () => "restore it");
+  if ("code" in started) return started.code;
+  const { args, stack } = started;
   const { topology, plan, holdsRealData } = stack;
-  // Refusals first, before any outputs are read or anything is reached.
-  const refusal = realDataRefusal(stack, args, "restore it");
-  if (refusal) {
-    process.stderr.write(`${refusal}\n`);
-    return 77;
-  }
   const localFile = args.from.includes("/") || (args.from.endsWith(".gz") && existsSync(args.from)) ? resolve(args.from) : undefined;
   if (localFile && !existsSync(localFile)) {
     process.stderr.write(`refusing: --from ${args.from}: no such file\n`);
     return 77;
   }
-  const outputs: (VerifyOutputs & Record<string, unknown>) | undefined = args.outputs
-    ? parseOutputs(readFileSync(args.outputs, "utf8"), args.outputs)
-    : args.execute || plan.target === "aws"
-      ? (() => {
-          try {
-            return readStackOutputs(plan.stack, repoRoot);
-          } catch (e) {
-            if (args.execute) throw e;
-            return undefined; // a dry run prints placeholders instead of the bucket and instance ids
-          }
-        })()
-      : undefined;
+  const outputs = readOpsOutputs(args, plan, repoRoot);
   const workDir = mkdtempSync(join(tmpdir(), `yb-k3s-restore-${plan.stack}-`));
   try {
     let restore;

@@ -4,44 +4,24 @@
  * whose data policy says it holds real data also needs --confirm <its name>. Exit 0, 1 (failed), 2 (invalid stack
  * file), 64 (usage), 77 (refused).
  */
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { loadOpsStack, realDataRefusal } from "../lib/opsCli";
+import { readOpsOutputs, startOps } from "../lib/opsCli";
 import { executeRewind } from "../lib/rewind/execute";
 import { formatRewind, renderRewind, RewindRefusal } from "../lib/rewind/steps";
 import { parseRewindArgs, RewindUsageError } from "../lib/rewind/cli";
 import { parseRewindTarget } from "../lib/rewind/time";
 import { accessFor } from "../lib/verify/access";
-import { parseOutputs, type VerifyOutputs } from "../lib/verify/outputs";
 import { findPsql, psqlRunner } from "../lib/verify/psql";
 import { forwardDsn } from "../lib/verify/run";
-import { readStackOutputs } from "../lib/verify/stackOutputs";
 
 const repoRoot = resolve(__dirname, "..");
 
 async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseRewindArgs(process.argv.slice(2));
-  } catch (e) {
-    if (e instanceof RewindUsageError) {
-      process.stderr.write(`${e.message}\n`);
-      return 64;
-    }
-    throw e;
-  }
-  const stack = loadOpsStack(args.stack);
-  if (!stack.ok) {
-    process.stderr.write(`${stack.message}\n`);
-    return stack.code;
-  }
+  // Usage, the stack, and the real-data refusal first, before any outputs are read or anything is reached.
+  const started = startOps(process.argv.slice(2), parseRewindArgs, (e) => e instanceof RewindUsageError, () => "rewind it");
+  if ("code" in started) return started.code;
+  const { args, stack } = started;
   const { topology, plan, holdsRealData } = stack;
-  // Refusals first, before any outputs are read or anything is reached.
-  const refusal = realDataRefusal(stack, args, "rewind it");
-  if (refusal) {
-    process.stderr.write(`${refusal}\n`);
-    return 77;
-  }
   const now = new Date();
   let targetTime: Date;
   try {
@@ -50,18 +30,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
     return 64;
   }
-  const outputs: (VerifyOutputs & Record<string, unknown>) | undefined = args.outputs
-    ? parseOutputs(readFileSync(args.outputs, "utf8"), args.outputs)
-    : args.execute || plan.target === "aws"
-      ? (() => {
-          try {
-            return readStackOutputs(plan.stack, repoRoot);
-          } catch (e) {
-            if (args.execute) throw e;
-            return undefined; // a dry run prints placeholders instead of instance ids
-          }
-        })()
-      : undefined;
+  const outputs = readOpsOutputs(args, plan, repoRoot);
   let rewind;
   try {
     rewind = renderRewind({ plan, topology, target: targetTime, now, instanceIds: outputs?.instanceIds });

@@ -3,7 +3,9 @@
  * Pure apart from reading the stack file.
  */
 import { ConfigError, validateStack } from "./plan";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { parseOutputs, type VerifyOutputs } from "./verify/outputs";
+import { readStackOutputs } from "./verify/stackOutputs";
 import { PROJECT, STACKS_DIR, readStackFile, stackFilePath, stackNameOf, type StackFile } from "./stackFile";
 import type { Topology } from "../config/schema";
 import { buildPlan, type ClusterPlan } from "../planner/plan";
@@ -81,4 +83,53 @@ export function loadOpsStack(stack: string): OpsStack {
 export function realDataRefusal(s: { readonly plan: ClusterPlan; readonly holdsRealData: boolean }, a: { readonly execute: boolean; readonly confirm?: string }, what: string): string | undefined {
   if (!a.execute || !s.holdsRealData || a.confirm === s.plan.stack) return undefined;
   return `refusing: stack ${s.plan.stack} holds real data (policies/config/${s.plan.stack}.json); pass --confirm ${s.plan.stack} to ${what}`;
+}
+
+export type LoadedStack = Extract<OpsStack, { ok: true }>;
+
+/**
+ * The start every operations command shares: parse the command line (usage: exit 64), load the stack (exit 2), refuse
+ * `--execute` on real data without `--confirm` (exit 77) — in that order, before anything is read or reached.
+ * Writes the reason to stderr; returns the exit code, or the arguments and the stack.
+ */
+export function startOps<A extends { readonly stack: string; readonly execute: boolean; readonly confirm?: string }>(
+  argv: readonly string[],
+  parse: (argv: readonly string[]) => A,
+  isUsageError: (e: unknown) => boolean,
+  what: (a: A) => string,
+): { readonly code: number } | { readonly args: A; readonly stack: LoadedStack } {
+  let args: A;
+  try {
+    args = parse(argv);
+  } catch (e) {
+    if (!isUsageError(e)) throw e;
+    process.stderr.write(`${(e as Error).message}\n`);
+    return { code: 64 };
+  }
+  const stack = loadOpsStack(args.stack);
+  if (!stack.ok) {
+    process.stderr.write(`${stack.message}\n`);
+    return { code: stack.code };
+  }
+  const refusal = realDataRefusal(stack, args, what(args));
+  if (refusal) {
+    process.stderr.write(`${refusal}\n`);
+    return { code: 77 };
+  }
+  return { args, stack };
+}
+
+/**
+ * The stack's outputs for an operations command: `--outputs FILE`, else the Pulumi CLI's when executing (required) or
+ * on aws (instance ids, buckets; a dry run without them prints placeholders), else none.
+ */
+export function readOpsOutputs(a: { readonly outputs?: string; readonly execute: boolean }, plan: ClusterPlan, repoRoot: string): (VerifyOutputs & Record<string, unknown>) | undefined {
+  if (a.outputs) return parseOutputs(readFileSync(a.outputs, "utf8"), a.outputs);
+  if (!a.execute && plan.target !== "aws") return undefined;
+  try {
+    return readStackOutputs(plan.stack, repoRoot);
+  } catch (e) {
+    if (a.execute) throw e;
+    return undefined;
+  }
 }
