@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BACKUP_FILES, type OffClusterBackupPlan } from "../planner/backup";
+import type { OffClusterBackupPlan } from "../planner/backup";
 import { awsTags } from "./aws.common";
 import type { KineBackupsArgs, KineBackupsBuild } from "./kineBackups";
 import type { AwsPlatform } from "./platform";
@@ -26,7 +26,7 @@ export function buildKineBackupsAws(parent: pulumi.Resource, name: string, args:
     if (!n) throw new Error(`KineBackups: no network for the backup region ${region}`);
     return n;
   };
-  const source = backupBucket(parent, name, plan, network(d.region).provider, b, "");
+  const source = backupBucket(parent, name, plan, network(d.region).provider, b, d.keyPrefix);
   new aws.iam.RolePolicy(
     `${name}-writer`,
     { role: p.instanceProfiles.yugabyte.role.apply((r) => r ?? ""), policy: source.bucket.arn.apply((arn) => JSON.stringify(writerPolicyDocument(arn, d.keyPrefix))) },
@@ -34,7 +34,7 @@ export function buildKineBackupsAws(parent: pulumi.Resource, name: string, args:
   );
   let replica: pulumi.Output<string> | undefined;
   if (d.replicaRegion) {
-    const target = backupBucket(parent, `${name}-replica`, plan, network(d.replicaRegion).provider, b, "replica-");
+    const target = backupBucket(parent, `${name}-replica`, plan, network(d.replicaRegion).provider, b, d.keyPrefix, "replica");
     replica = replicate(parent, name, plan, p, { source, sourceRegion: d.region, target, targetRegion: d.replicaRegion, keyPrefix: d.keyPrefix });
   }
   return {
@@ -56,12 +56,12 @@ interface ProtectedBucket {
  * with the AWS-managed key and bucket keys), versioned, expiring backups after the retention. Protected and kept on
  * destroy where the stack keeps its data.
  */
-function backupBucket(parent: pulumi.Resource, name: string, plan: ClusterPlan, provider: aws.Provider, b: OffClusterBackupPlan, role: string): ProtectedBucket {
+function backupBucket(parent: pulumi.Resource, name: string, plan: ClusterPlan, provider: aws.Provider, b: OffClusterBackupPlan, keyPrefix: string, role?: "replica"): ProtectedBucket {
   const o = { parent, provider };
-  const keyPrefix = b.destination.kind === "s3" ? b.destination.keyPrefix : "kine/";
+  const suffix = role ? `-${role}` : "";
   const bucket = new aws.s3.Bucket(
     `${name}-bucket`,
-    { bucketPrefix: backupBucketPrefix(`${plan.prefix}${role ? `-${role.replace(/-$/, "")}` : ""}`), forceDestroy: !plan.protectData, tags: awsTags(plan, `kine-backups${role ? `-${role.replace(/-$/, "")}` : ""}`) },
+    { bucketPrefix: backupBucketPrefix(`${plan.prefix}${suffix}`), forceDestroy: !plan.protectData, tags: awsTags(plan, `kine-backups${suffix}`) },
     { ...o, protect: plan.protectData, retainOnDelete: plan.protectData },
   );
   const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, o);
@@ -222,6 +222,3 @@ export function writerPolicyDocument(bucketArn: string, keyPrefix: string) {
     Statement: [{ Sid: "PutKineBackups", Effect: "Allow", Action: "s3:PutObject", Resource: `${bucketArn}/${keyPrefix}*` }],
   };
 }
-
-/** For `verify` and `restore`: the object keys of a backup and of latest.json. */
-export const s3Keys = (keyPrefix: string, name: string = BACKUP_FILES.latest): string => `${keyPrefix}${name}`;

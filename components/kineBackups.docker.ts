@@ -1,17 +1,14 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { BACKUP_FILES, type OffClusterBackupPlan } from "../planner/backup";
+import { BACKUP_FILES, dockerBackupContainerName, type OffClusterBackupPlan } from "../planner/backup";
 import { renderBackupScript } from "../planner/backupScript";
-import { BOOTSTRAP_ENV } from "../planner/bootstrap";
+import { BOOTSTRAP_ENV, renderEnvFile } from "../planner/bootstrap";
 import { SECRET_FILES } from "../planner/secretFiles";
 import { BOOTSTRAP_TLS_FILES } from "../planner/tls";
 import { requireTls, tlsUploads } from "./controlPlanePki";
 import { pinnedImage, stackLabels } from "./docker.common";
 import type { KineBackupsArgs, KineBackupsBuild } from "./kineBackups";
 import type { DockerPlatform } from "./platform";
-
-/** The backup container's name: `docker logs <prefix>-kine-backup` shows every run. */
-export const dockerBackupContainerName = (prefix: string): string => `${prefix}-kine-backup`;
 
 /**
  * docker: one long-running container (the YugabyteDB image: it has ysql_dump) that backs up every interval into a
@@ -32,7 +29,7 @@ export function buildKineBackupsDocker(parent: pulumi.Resource, name: string, ar
       image: image.imageId,
       command: ["/bin/bash", "-c", renderBackupScript(plan, { delivery: { kind: "directory", path: BACKUP_FILES.mount }, loop: true, caFile: tls ? BOOTSTRAP_TLS_FILES.caFile : undefined })],
       uploads: [
-        { file: SECRET_FILES.bootstrapEnv, content: pulumi.secret(pulumi.output(args.kinePassword).apply((pw) => `${BOOTSTRAP_ENV.kinePassword}='${pw}'\n`)), permissions: "0600" },
+        { file: SECRET_FILES.bootstrapEnv, content: pulumi.secret(pulumi.output(args.kinePassword).apply((pw) => renderEnvFile({ [BOOTSTRAP_ENV.kinePassword]: pw }))), permissions: "0600" },
         ...(tls ? tlsUploads(tls.filesFor("bootstrap").filter((f) => f.path === BOOTSTRAP_TLS_FILES.caFile)) : []),
       ],
       volumes: [{ hostPath: b.destination.path, containerPath: BACKUP_FILES.mount }],

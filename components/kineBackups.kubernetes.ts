@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { BACKUP_FILES, type OffClusterBackupPlan } from "../planner/backup";
+import { BACKUP_FILES, KINE_BACKUP_NAME, type OffClusterBackupPlan } from "../planner/backup";
 import { renderBackupScript } from "../planner/backupScript";
 import { BOOTSTRAP_ENV } from "../planner/bootstrap";
 import { BOOTSTRAP_TLS_FILES, TLS_DIRS } from "../planner/tls";
@@ -9,8 +9,6 @@ import type { KineBackupsArgs, KineBackupsBuild } from "./kineBackups";
 import { K8S_APPS, k8sOpts, meta, objectLabels } from "./kubernetes.common";
 import type { KubernetesPlatform } from "./platform";
 
-/** The CronJob (and its Secret and service account): `kubectl get cronjob kine-backup` shows the last success. */
-export const KINE_BACKUP_NAME = "kine-backup";
 /** A run that has not finished in this time is killed; the next scheduled run starts afresh. */
 export const backupDeadlineSeconds = (b: OffClusterBackupPlan): number => Math.max(240, Math.min(b.intervalMinutes * 60 - 60, 3600));
 

@@ -16,6 +16,9 @@ export const K8S_APPS = {
   backup: "kine-backup",
 } as const;
 
+/** StatefulSet name of a zone: its pods are `yb-<zone>-<ordinal>`, exactly the plan's node names. */
+export const yugabyteStatefulSetName = (zone: string): string => `yb-${zone}`;
+
 /** Label that carries the zone on YugabyteDB pods (selectors of the per-zone StatefulSets must not overlap). */
 export const ZONE_POD_LABEL = "yb-k3s.io/zone";
 
@@ -24,6 +27,12 @@ export const selectorLabels = (plan: ClusterPlan, app: string): Record<string, s
   "app.kubernetes.io/name": app,
   "app.kubernetes.io/instance": plan.prefix,
 });
+
+/** {@link selectorLabels} as a `kubectl -l` selector. */
+export const selectorString = (plan: ClusterPlan, app: string): string =>
+  Object.entries(selectorLabels(plan, app))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
 
 /** Selector labels plus descriptive ones (never used in a selector). */
 export const objectLabels = (plan: ClusterPlan, app: string, extra: Record<string, string> = {}): Record<string, string> => ({

@@ -9,7 +9,7 @@ import { requireTls, tlsSecretData, tlsSecretVolume, type TlsFile } from "./cont
 import { BOOTSTRAP_TLS_FILES, TLS_DIRS } from "../planner/tls";
 import { ROLLOUT_TIMING, renderDrainScript, renderRejoinGateScript, renderScaleInDrainScript, renderUndrainInBackground, yugabyteZoneOrder } from "../planner/rollout";
 import { createHash } from "node:crypto";
-import { K8S_APPS, POD_NAME_ENV, POD_NAMESPACE_ENV, ZONE_POD_LABEL, k8sOpts, meta, objectLabels, selectorLabels, shq, zoneAffinity } from "./kubernetes.common";
+import { K8S_APPS, POD_NAME_ENV, POD_NAMESPACE_ENV, ZONE_POD_LABEL, k8sOpts, meta, objectLabels, selectorLabels, shq, yugabyteStatefulSetName, zoneAffinity } from "./kubernetes.common";
 
 /** Where the data PersistentVolume is mounted; the plan's baseDir lives below it. */
 export const YB_DATA_MOUNT = "/mnt/disk0";
@@ -18,8 +18,7 @@ export const YB_BOOTSTRAP_NAME = "yb-bootstrap";
 export const BOOTSTRAP_DEADLINE_SECONDS = 1800;
 export const BOOTSTRAP_BACKOFF_LIMIT = 4;
 
-/** StatefulSet name of a zone: its pods are `yb-<zone>-<ordinal>`, exactly the plan's node names. */
-export const yugabyteStatefulSetName = (zone: string): string => `yb-${zone}`;
+export { yugabyteStatefulSetName } from "./kubernetes.common";
 /** The rollout gate Job of a zone (and its service account / role, shared by every zone). */
 export const yugabyteRolloutJobName = (zone: string): string => `yb-rollout-${zone}`;
 export const YB_ROLLOUT_ACCOUNT = "yb-rollout";

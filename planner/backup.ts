@@ -100,6 +100,10 @@ export function onCalendar(intervalMinutes: number): string {
 
 /** The backup claim's name on kubernetes. */
 export const BACKUP_CLAIM = "kine-backups";
+/** The backup CronJob (and its Secret) on kubernetes: `kubectl get cronjob kine-backup` shows the last success. */
+export const KINE_BACKUP_NAME = "kine-backup";
+/** The backup container on docker: `docker logs <prefix>-kine-backup` shows every run. */
+export const dockerBackupContainerName = (prefix: string): string => `${prefix}-kine-backup`;
 export const DEFAULT_BACKUP_VOLUME_SIZE = "20Gi";
 
 export interface BackupRegions {

@@ -17,9 +17,15 @@ export const BOOTSTRAP_ENV = {
   kinePassword: "KINE_DB_PASSWORD",
 } as const;
 
-/** The secrets file the bootstrap sources (values are generated alphanumerics: no quoting needed, but quote anyway). */
+/** A secrets file a script sources (values are generated alphanumerics: no quoting needed, but quote anyway). */
+export const renderEnvFile = (vars: Readonly<Record<string, string>>): string =>
+  Object.entries(vars)
+    .map(([k, v]) => `${k}='${v}'\n`)
+    .join("");
+
+/** The secrets file the bootstrap sources. */
 export const renderBootstrapEnv = (adminPassword: string, kinePassword: string): string =>
-  `${BOOTSTRAP_ENV.adminPassword}='${adminPassword}'\n${BOOTSTRAP_ENV.kinePassword}='${kinePassword}'\n`;
+  renderEnvFile({ [BOOTSTRAP_ENV.adminPassword]: adminPassword, [BOOTSTRAP_ENV.kinePassword]: kinePassword });
 
 export interface BootstrapOptions {
   /** How long to wait for every tablet server to report ALIVE. */

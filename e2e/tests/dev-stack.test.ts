@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { K8S_APPS, ZONE_POD_LABEL } from "../../components/kubernetes.common";
-import { BACKUP_CLAIM } from "../../planner/backup";
+import { BACKUP_CLAIM, KINE_BACKUP_NAME } from "../../planner/backup";
 import { buildPlan } from "../../planner/plan";
 import { validateStack } from "../../lib/plan";
 import { waitFor } from "../harness/processes";
@@ -312,12 +312,12 @@ describe(`the ${STACK} stack on a real control plane, through the real engine`, 
     const plan = buildPlan({ project: PROJECT, stack: STACK, topology: validateStack(file) });
     const b = plan.backup.offCluster!;
     expect(evaluateBackupAge(b, undefined, new Date()).status).toBe("fail"); // no run yet: the check can fail
-    cp.kubectl(["create", "job", "-n", NS, "--from=cronjob/kine-backup", "kine-backup-e2e"]);
+    cp.kubectl(["create", "job", "-n", NS, `--from=cronjob/${KINE_BACKUP_NAME}`, "kine-backup-e2e"]);
     const selector = `app.kubernetes.io/name=${K8S_APPS.backup},app.kubernetes.io/instance=${plan.prefix}`;
     type JobList = { items: (KubeObject & { status?: { completionTime?: string; conditions?: { type: string; status: string }[] } })[] };
     await waitFor("the backup Job to complete", () => newestSuccessfulRun(cp.getJson<JobList>(["get", "jobs", "-n", NS, "-l", selector]).items, undefined) !== undefined, 120_000);
     const jobs = cp.getJson<JobList>(["get", "jobs", "-n", NS, "-l", selector]).items;
-    const latest = newestSuccessfulRun(jobs, cp.getJson<{ status?: { lastSuccessfulTime?: string } }>(["get", "cronjob", "-n", NS, "kine-backup"]).status?.lastSuccessfulTime);
+    const latest = newestSuccessfulRun(jobs, cp.getJson<{ status?: { lastSuccessfulTime?: string } }>(["get", "cronjob", "-n", NS, KINE_BACKUP_NAME]).status?.lastSuccessfulTime);
     const result = evaluateBackupAge(b, latest, new Date());
     expect(result.status, result.detail).toBe("ok");
     expect(result.detail).toMatch(/job\/kine-backup-e2e/);

@@ -23,7 +23,7 @@
  *   `instanceIds` output when available, placeholders otherwise); executing them from here is not implemented.
  */
 import type { Topology } from "../../config/schema";
-import { K8S_APPS } from "../../components/kubernetes.common";
+import { K8S_APPS, yugabyteStatefulSetName } from "../../components/kubernetes.common";
 import type { ClusterPlan } from "../../planner/plan";
 import { analyzeFaultTolerance, type Scenario, type Verdict } from "../../planner/survivability";
 import { KUBERNETES_WORKLOADS } from "../rewind/steps";
@@ -41,8 +41,6 @@ export const DRILL_TAINT_EFFECT = "NoSchedule";
 /** Every object the drill creates carries this label (its probe namespace and ConfigMaps). */
 export const DRILL_LABEL = { key: "app.kubernetes.io/managed-by", value: "yb-k3s-drill" } as const;
 
-/** The zone's YugabyteDB StatefulSet (components/yugabyteCluster.kubernetes.ts yugabyteStatefulSetName; a test keeps them equal). */
-export const ybStatefulSetName = (zone: string): string => `yb-${zone}`;
 
 /** Bounds of the waits, seconds. */
 export const DRILL_TIMEOUTS = { downSeconds: 300, restoreSeconds: 600 } as const;
@@ -253,7 +251,7 @@ export function renderDrill(i: DrillInput): DrillPlan {
       ),
     ];
     const dbZones = [...new Set(plan.nodes.map((n) => n.zone))];
-    for (const z of dbZones) workloads.push({ kind: "statefulset", name: ybStatefulSetName(z), replicas: plan.nodes.filter((n) => n.zone === z).length });
+    for (const z of dbZones) workloads.push({ kind: "statefulset", name: yugabyteStatefulSetName(z), replicas: plan.nodes.filter((n) => n.zone === z).length });
     workloads.push({ kind: "statefulset", name: KUBERNETES_WORKLOADS.k3sStatefulSet, replicas: plan.k3s.servers.length });
     workloads.push({ kind: "deployment", name: KUBERNETES_WORKLOADS.kineDeployment, replicas: plan.kine.replicas.length });
     restore = [

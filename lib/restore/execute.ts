@@ -50,8 +50,7 @@ export async function executeRestore(p: RestorePlan, ctx: RestoreContext): Promi
   let name: string | undefined;
   let recorded: string | undefined;
   let localPath: string | undefined;
-  let stoppedK3s = false;
-  let stoppedKine = false;
+  const stopped = new Set<string>();
   for (const [i, step] of p.steps.entries()) {
     ctx.log(`${i + 1}. ${step.title}`);
     try {
@@ -106,12 +105,11 @@ export async function executeRestore(p: RestorePlan, ctx: RestoreContext): Promi
             break;
         }
       }
-      if (step.title.startsWith("stop every k3s")) stoppedK3s = true;
-      if (step.title.startsWith("stop every Kine")) stoppedKine = true;
-      if (step.title.startsWith("start Kine")) stoppedKine = false;
-      if (step.title.startsWith("start k3s")) stoppedK3s = false;
+      if (step.toggles?.to === "stopped") stopped.add(step.toggles.what);
+      if (step.toggles?.to === "running") stopped.delete(step.toggles.what);
     } catch (e) {
-      const state = [stoppedK3s ? "k3s is stopped" : "", stoppedKine ? "Kine is stopped" : "", i >= 1 ? "the backups are paused" : ""].filter(Boolean).join(", ") || "nothing was changed";
+      const partly = step.toggles ? [`${step.toggles.what} may be ${step.toggles.to === "stopped" ? "stopped" : "still stopped"}`] : [];
+      const state = [...[...stopped].filter((w) => w !== step.toggles?.what).map((w) => `${w} ${w === "the backups" ? "are paused" : "is stopped"}`), ...partly].join(", ") || "nothing was changed";
       throw new Error(`step ${i + 1} (${step.title}) failed: ${e instanceof Error ? e.message : String(e)}. State: ${state}; finish the remaining steps by hand (npm run restore prints them).`);
     }
   }

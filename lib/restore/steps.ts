@@ -11,13 +11,11 @@
  *   7. start Kine, then k3s; resume the backups; `npm run verify`.
  */
 import type { Topology } from "../../config/schema";
-import { BACKUP_FILES, backupTime, type OffClusterBackupPlan } from "../../planner/backup";
+import { BACKUP_FILES, KINE_BACKUP_NAME, backupTime, dockerBackupContainerName, type BackupDestination } from "../../planner/backup";
 import { KINE_TABLE } from "../../planner/kineSchema";
 import type { ClusterPlan } from "../../planner/plan";
-import { dockerBackupContainerName } from "../../components/kineBackups.docker";
-import { KINE_BACKUP_NAME } from "../../components/kineBackups.kubernetes";
 import { YB_UNITS } from "../../planner/awsUserData";
-import { kubectlTargetOf, type KubectlTarget } from "../verify/access";
+import { kubectlIn, kubectlTargetOf, type KubectlTarget } from "../verify/access";
 import { RECORD_REVISION_SQL, REWIND_MARKER_PREFIX, roleControl, shell } from "../rewind/steps";
 
 /** Replaced by the resolved backup name when the steps run. */
@@ -36,11 +34,17 @@ export type RestoreAction =
   | { readonly kind: "load"; readonly localPath: string }
   | { readonly kind: "bump-revision" };
 
+export type RestoreComponent = "the backups" | "k3s" | "Kine";
+
 export interface RestoreStep {
   readonly title: string;
   readonly shows: readonly string[];
   readonly actions: readonly RestoreAction[];
+  /** What the step stops or starts: the state a later failure leaves is said from these. */
+  readonly toggles?: { readonly what: RestoreComponent; readonly to: "stopped" | "running" };
 }
+
+const toggling = (step: Omit<RestoreStep, "toggles">, what: RestoreComponent, to: "stopped" | "running"): RestoreStep => ({ ...step, toggles: { what, to } });
 
 export interface RestorePlan {
   readonly stack: string;
@@ -94,10 +98,12 @@ interface BackupAccess {
   readonly fetchShows: readonly string[];
 }
 
-function dockerBackups(plan: ClusterPlan, b: OffClusterBackupPlan, dockerHost: string | undefined, localPath: string): BackupAccess {
+type Destination<K extends BackupDestination["kind"]> = Extract<BackupDestination, { kind: K }>;
+
+function dockerBackups(plan: ClusterPlan, d: Destination<"directory">, dockerHost: string | undefined, localPath: string): BackupAccess {
   const docker = (...a: string[]) => ["docker", ...(dockerHost ? ["-H", dockerHost] : []), ...a];
   const c = dockerBackupContainerName(plan.prefix);
-  const dir = b.destination.kind === "directory" ? b.destination.path : BACKUP_FILES.mount;
+  const dir = d.path;
   // A remote Docker host: the directory is there, read through the backup container (docker cp works on a stopped one).
   const fetchArgv = docker("cp", `${c}:${BACKUP_FILES.mount}/${BACKUP_PLACEHOLDER}`, localPath);
   return {
@@ -109,9 +115,9 @@ function dockerBackups(plan: ClusterPlan, b: OffClusterBackupPlan, dockerHost: s
   };
 }
 
-function kubernetesBackups(plan: ClusterPlan, b: OffClusterBackupPlan, k: KubectlTarget, localPath: string): BackupAccess {
-  const base = ["kubectl", ...(k.kubeconfig ? ["--kubeconfig", k.kubeconfig] : []), "--context", k.context, "-n", k.namespace];
-  const claim = b.destination.kind === "pvc" ? b.destination.claimName : "";
+function kubernetesBackups(plan: ClusterPlan, d: Destination<"pvc">, k: KubectlTarget, localPath: string): BackupAccess {
+  const base = kubectlIn(k);
+  const claim = d.claimName;
   const suspend = (on: boolean) => [...base, "patch", "cronjob", KINE_BACKUP_NAME, "--type=merge", "-p", JSON.stringify({ spec: { suspend: on } })];
   const overrides = {
     apiVersion: "v1",
@@ -148,8 +154,7 @@ function kubernetesBackups(plan: ClusterPlan, b: OffClusterBackupPlan, k: Kubect
   };
 }
 
-function awsBackups(plan: ClusterPlan, b: OffClusterBackupPlan, bucket: string | undefined, node0: string | undefined, localPath: string, replica?: RestoreInput["replica"]): BackupAccess {
-  const d = b.destination.kind === "s3" ? b.destination : { keyPrefix: "kine/", region: plan.primaryRegion };
+function awsBackups(plan: ClusterPlan, d: Destination<"s3">, bucket: string | undefined, node0: string | undefined, localPath: string, replica?: RestoreInput["replica"]): BackupAccess {
   const root = `s3://${bucket ?? "<backups.offCluster.bucket output>"}/${d.keyPrefix}`;
   const ssm = (cmd: string) => ["aws", "ssm", "send-command", "--region", plan.nodes[0].region, "--instance-ids", node0 ?? `<instance id of ${plan.nodes[0].name}>`, "--document-name", "AWS-RunShellScript", "--parameters", `commands=["${cmd}"]`];
   const list = ["aws", "--region", d.region, "s3", "ls", root];
@@ -161,9 +166,9 @@ function awsBackups(plan: ClusterPlan, b: OffClusterBackupPlan, bucket: string |
     fetch: [{ kind: "fetch", localPath, via: { argv: cp } }],
     fetchShows: [
       shell(cp),
-      ...(replica || (b.destination.kind === "s3" && b.destination.replicaRegion)
+      ...(replica || d.replicaRegion
         ? [
-            `# primary region down? the replica: ${shell(["aws", "--region", replica?.region ?? (b.destination.kind === "s3" ? (b.destination.replicaRegion as string) : ""), "s3", "cp", `s3://${replica?.bucket ?? "<backups.offCluster.replica.bucket output>"}/${d.keyPrefix}${BACKUP_PLACEHOLDER}`, localPath])}`,
+            `# primary region down? the replica: ${shell(["aws", "--region", replica?.region ?? (d.replicaRegion as string), "s3", "cp", `s3://${replica?.bucket ?? "<backups.offCluster.replica.bucket output>"}/${d.keyPrefix}${BACKUP_PLACEHOLDER}`, localPath])}`,
           ]
         : []),
     ],
@@ -190,12 +195,14 @@ export function renderRestore(i: RestoreInput): RestorePlan {
   if (!b) throw new RestoreRefusal(`stack ${plan.stack} has off-cluster backups off (yb-k3s:backup.offCluster.enabled): there is nothing to restore from`);
   if (!i.localFile) checkFrom(i.from);
   const localPath = i.localFile ?? `${i.workDir}/${i.from === "latest" ? "latest" : i.from}`;
+  // The planner gives each target its destination: a host directory (docker), a claim (kubernetes), S3 (aws).
+  const d = b.destination;
   const access =
-    plan.target === "docker"
-      ? dockerBackups(plan, b, i.topology.docker?.host, localPath)
-      : plan.target === "kubernetes"
-        ? kubernetesBackups(plan, b, kubectlTargetOf(i.topology) as KubectlTarget, localPath)
-        : awsBackups(plan, b, i.bucket, i.instanceIds?.yugabyte[0], localPath, i.replica);
+    d.kind === "directory"
+      ? dockerBackups(plan, d, i.topology.docker?.host, localPath)
+      : d.kind === "pvc"
+        ? kubernetesBackups(plan, d, kubectlTargetOf(i.topology) as KubectlTarget, localPath)
+        : awsBackups(plan, d, i.bucket, i.instanceIds?.yugabyte[0], localPath, i.replica);
   const control = roleControl(plan, i.topology, i.instanceIds);
   const fromLabel = i.localFile ? i.localFile : i.from === "latest" ? "the newest backup" : i.from;
   const fetchStep: RestoreStep = i.localFile
@@ -206,10 +213,10 @@ export function renderRestore(i: RestoreInput): RestorePlan {
         actions: [{ ...access.resolve, from: i.from }, ...access.fetch, { kind: "check-dump", localPath }],
       };
   const steps: RestoreStep[] = [
-    access.pause,
+    toggling(access.pause, "the backups", "stopped"),
     fetchStep,
-    control.stopK3s,
-    control.stopKine,
+    toggling(control.stopK3s, "k3s", "stopped"),
+    toggling(control.stopKine, "Kine", "stopped"),
     { title: "record the newest revision clients may hold", shows: [`${RECORD_REVISION_SQL};  -- as Kine's role`], actions: [{ kind: "record-revision", sql: RECORD_REVISION_SQL }] },
     {
       title: `replace every row of ${b.table} with the backup's, in one transaction`,
@@ -221,9 +228,9 @@ export function renderRestore(i: RestoreInput): RestorePlan {
       shows: [`SELECT setval(...); INSERT INTO ${KINE_TABLE} ... '${REWIND_MARKER_PREFIX}<time>'  -- as rewind does`],
       actions: [{ kind: "bump-revision" }],
     },
-    control.startKine,
-    control.startK3s,
-    access.resume,
+    toggling(control.startKine, "Kine", "running"),
+    toggling(control.startK3s, "k3s", "running"),
+    toggling(access.resume, "the backups", "running"),
     { title: "check the result", shows: [`npm run --silent verify -- --stack ${plan.stack}`], actions: [] },
   ];
   const effects = [

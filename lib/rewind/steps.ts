@@ -17,8 +17,8 @@ import { ysqlNamespace } from "../../planner/backup";
 import type { ClusterPlan } from "../../planner/plan";
 import { YB_ADMIN } from "../../planner/ybAdmin";
 import { KINE_TABLE } from "../../planner/kineSchema";
-import { K8S_APPS } from "../../components/kubernetes.common";
-import { dockerContainerName, kubectlTargetOf, ybAdminArgs, type KubectlTarget } from "../verify/access";
+import { K8S_APPS, selectorString } from "../../components/kubernetes.common";
+import { dockerContainerName, kubectlIn, kubectlTargetOf, ybAdminArgs, type KubectlTarget } from "../verify/access";
 import { ybAdminMicros } from "./time";
 
 /** The names the kubernetes target gives Kine's Deployment and k3s's StatefulSet (components/*.kubernetes.ts). */
@@ -108,8 +108,8 @@ function dockerControl(plan: ClusterPlan, host?: string): RoleControl {
 }
 
 function kubernetesControl(plan: ClusterPlan, k: KubectlTarget): RoleControl {
-  const base = ["kubectl", ...(k.kubeconfig ? ["--kubeconfig", k.kubeconfig] : []), "--context", k.context, "-n", k.namespace];
-  const sel = (app: string) => `app.kubernetes.io/name=${app},app.kubernetes.io/instance=${plan.prefix}`;
+  const base = kubectlIn(k);
+  const sel = (app: string) => selectorString(plan, app);
   const scale = (kind: string, name: string, n: number) => [...base, "scale", `${kind}/${name}`, `--replicas=${n}`];
   const gone = (app: string) => [...base, "wait", "--for=delete", "pod", "-l", sel(app), "--timeout=300s"];
   const ready = (kind: string, name: string) => [...base, "rollout", "status", `${kind}/${name}`, "--timeout=600s"];

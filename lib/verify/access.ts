@@ -16,7 +16,7 @@ import type { Topology } from "../../config/schema";
 import { KUBERNETES_NAMES, type ClusterPlan, type NodePlan } from "../../planner/plan";
 import { ports } from "../../planner/ports";
 import { TLS_DIRS } from "../../planner/tls";
-import { K8S_APPS } from "../../components/kubernetes.common";
+import { K8S_APPS, selectorString } from "../../components/kubernetes.common";
 
 export interface KineReplicaEndpoint {
   readonly name: string;
@@ -76,7 +76,10 @@ export interface KubectlTarget {
 export const kubectlTargetOf = (t: Topology): KubectlTarget | undefined =>
   t.kubernetes ? { kubeconfig: t.kubernetes.kubeconfig, context: t.kubernetes.context, namespace: t.kubernetes.namespace } : undefined;
 
-const kubectlBase = (k: KubectlTarget): string[] => ["kubectl", ...(k.kubeconfig ? ["--kubeconfig", k.kubeconfig] : []), "--context", k.context, "-n", k.namespace, "--request-timeout=30s"];
+/** `kubectl [--kubeconfig F] --context C -n NS`: the stack's host cluster, never the ambient context. */
+export const kubectlIn = (k: KubectlTarget): string[] => ["kubectl", ...(k.kubeconfig ? ["--kubeconfig", k.kubeconfig] : []), "--context", k.context, "-n", k.namespace];
+/** {@link kubectlIn} with every request bounded (for reads; not for long waits). */
+export const kubectlBase = (k: KubectlTarget): string[] => [...kubectlIn(k), "--request-timeout=30s"];
 
 /** The YugabyteDB container of the node's pod (StatefulSet `yb-<zone>`, pod `yb-<zone>-<ordinal>` = the node's name). */
 export const YB_CONTAINER = "yugabyted";
@@ -90,7 +93,7 @@ export function kubectlVarzCommand(k: KubectlTarget, node: NodePlan): string[] {
 }
 
 export function kubectlKinePodsCommand(plan: ClusterPlan, k: KubectlTarget): string[] {
-  return [...kubectlBase(k), "get", "pods", "-l", `app.kubernetes.io/name=${K8S_APPS.kine},app.kubernetes.io/instance=${plan.prefix}`, "-o", "json"];
+  return [...kubectlBase(k), "get", "pods", "-l", selectorString(plan, K8S_APPS.kine), "-o", "json"];
 }
 
 export const kubectlPortForwardCommand = (k: KubectlTarget, target: string, remotePort: number): string[] => [...kubectlBase(k), "port-forward", target, `:${remotePort}`];

@@ -8,11 +8,10 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import type { Topology } from "../../config/schema";
-import { BACKUP_FILES, backupTime, type OffClusterBackupPlan } from "../../planner/backup";
+import { BACKUP_FILES, KINE_BACKUP_NAME, dockerBackupContainerName, type OffClusterBackupPlan } from "../../planner/backup";
 import type { ClusterPlan } from "../../planner/plan";
-import { dockerBackupContainerName } from "../../components/kineBackups.docker";
-import { K8S_APPS } from "../../components/kubernetes.common";
-import { kubectlTargetOf, runCommand } from "./access";
+import { K8S_APPS, selectorString } from "../../components/kubernetes.common";
+import { kubectlBase, kubectlTargetOf, runCommand } from "./access";
 import type { VerifyOutputs } from "./outputs";
 import { fail, ok, skip, type CheckResult } from "./result";
 
@@ -56,17 +55,18 @@ export function newestSuccessfulRun(jobs: readonly JobLike[], lastSuccessfulTime
   const done = jobs
     .filter((j) => j.status?.conditions?.some((c) => c.type === "Complete" && c.status === "True") && j.status.completionTime)
     .map((j) => ({ name: `job/${j.metadata.name}`, time: new Date(j.status?.completionTime as string), source: "the backup CronJob's Jobs" }));
-  if (lastSuccessfulTime) done.push({ name: "cronjob/kine-backup", time: new Date(lastSuccessfulTime), source: "the CronJob's lastSuccessfulTime" });
+  if (lastSuccessfulTime) done.push({ name: `cronjob/${KINE_BACKUP_NAME}`, time: new Date(lastSuccessfulTime), source: "the CronJob's lastSuccessfulTime" });
   return done.sort((a, b) => b.time.getTime() - a.time.getTime())[0];
 }
 
 export function backupReader(plan: ClusterPlan, topology: Topology, outputs: VerifyOutputs | undefined): BackupReader {
   const b = plan.backup.offCluster;
   if (!b) return { unreachable: "off" };
-  switch (b.destination.kind) {
+  const d = b.destination;
+  switch (d.kind) {
     case "directory": {
       const host = topology.docker?.host;
-      const file = `${b.destination.path}/${BACKUP_FILES.latest}`;
+      const file = `${d.path}/${BACKUP_FILES.latest}`;
       if (!host)
         return { read: async () => (existsSync(file) ? parseLatestJson(readFileSync(file, "utf8"), file) : undefined) };
       const c = dockerBackupContainerName(plan.prefix);
@@ -80,12 +80,12 @@ export function backupReader(plan: ClusterPlan, topology: Topology, outputs: Ver
     case "pvc": {
       const k = kubectlTargetOf(topology);
       if (!k) return { unreachable: "the stack has no yb-k3s:kubernetes section" };
-      const base = ["kubectl", ...(k.kubeconfig ? ["--kubeconfig", k.kubeconfig] : []), "--context", k.context, "-n", k.namespace, "--request-timeout=30s"];
-      const selector = `app.kubernetes.io/name=${K8S_APPS.backup},app.kubernetes.io/instance=${plan.prefix}`;
+      const base = kubectlBase(k);
+      const selector = selectorString(plan, K8S_APPS.backup);
       return {
         read: async () => {
           const jobs = JSON.parse(await runCommand([...base, "get", "jobs", "-l", selector, "-o", "json"])) as { items?: JobLike[] };
-          const cron = JSON.parse(await runCommand([...base, "get", "cronjob", "kine-backup", "-o", "json"])) as { status?: { lastSuccessfulTime?: string } };
+          const cron = JSON.parse(await runCommand([...base, "get", "cronjob", KINE_BACKUP_NAME, "-o", "json"])) as { status?: { lastSuccessfulTime?: string } };
           return newestSuccessfulRun(jobs.items ?? [], cron.status?.lastSuccessfulTime);
         },
       };
@@ -93,10 +93,10 @@ export function backupReader(plan: ClusterPlan, topology: Topology, outputs: Ver
     case "s3": {
       const o = outputs?.backups?.offCluster;
       if (!o?.bucket) return { unreachable: "no bucket: the stack has no backups.offCluster.bucket output" };
-      const url = `s3://${o.bucket}/${b.destination.keyPrefix}${BACKUP_FILES.latest}`;
+      const url = `s3://${o.bucket}/${d.keyPrefix}${BACKUP_FILES.latest}`;
       return {
         read: async () => {
-          const text = await runCommand(["aws", "--region", b.destination.kind === "s3" ? b.destination.region : "", "s3", "cp", "--only-show-errors", url, "-"]).catch((e: unknown) => {
+          const text = await runCommand(["aws", "--region", d.region, "s3", "cp", "--only-show-errors", url, "-"]).catch((e: unknown) => {
             if (e instanceof Error && /NoSuchKey|does not exist|404/.test(e.message)) return "";
             throw e;
           });
@@ -106,6 +106,3 @@ export function backupReader(plan: ClusterPlan, topology: Topology, outputs: Ver
     }
   }
 }
-
-/** Backup name -> time, for readers that only have names (restore listings). */
-export const timeOfBackup = (name: string): Date | undefined => backupTime(name);

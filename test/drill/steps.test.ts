@@ -5,12 +5,11 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { yugabyteStatefulSetName } from "../../components/yugabyteCluster.kubernetes";
 import { parseTopology } from "../../config/load";
 import { planStack, validateStack, type PlanReport } from "../../lib/plan";
 import { readStackFile, stackFilePath } from "../../lib/stackFile";
 import { DRILL_DEFAULTS, DrillUsageError, parseDrillArgs } from "../../lib/drill/cli";
-import { chooseDomain, DrillRefusal, formatDrill, manualRestore, renderDrill, ybStatefulSetName, type DrillAction, type DrillInput, type DrillPlan } from "../../lib/drill/steps";
+import { chooseDomain, DrillRefusal, formatDrill, manualRestore, renderDrill, type DrillAction, type DrillInput, type DrillPlan } from "../../lib/drill/steps";
 import { buildPlan } from "../../planner/plan";
 import { named, ofKind, podTemplate, selectorMatches, spec, type Obj } from "../kubernetes/support";
 import { devConfig, localConfig, prodConfig } from "../support/topologies";
@@ -140,7 +139,6 @@ describe("kubernetes", () => {
     }));
     expect([...d.workloads].sort((a, b) => a.name.localeCompare(b.name))).toEqual(registered.sort((a, b) => a.name.localeCompare(b.name)));
     expect(execs(d, "restore").slice(1).map((a) => a.slice(a.indexOf("rollout")).join(" "))).toEqual(d.workloads.map((w) => `rollout status ${w.kind}/${w.name} --timeout=600s`));
-    for (const z of ["us-east-1a", "us-east-1b", "us-east-1c"]) expect(ybStatefulSetName(z)).toBe(yugabyteStatefulSetName(z));
   });
   it("the pods it waits for are exactly the database, Kine and k3s pods of the stack", () => {
     const wait = drillOf(dev, "zone").stop[2].actions[0] as Extract<DrillAction, { kind: "pods-gone" }>;
