@@ -16,7 +16,7 @@ import { KINE_TABLE } from "../../planner/kineSchema";
 import type { ClusterPlan } from "../../planner/plan";
 import { YB_UNITS } from "../../planner/awsUserData";
 import { kubectlIn, kubectlTargetOf, type KubectlTarget } from "../verify/access";
-import { RECORD_REVISION_SQL, REWIND_MARKER_PREFIX, roleControl, shell } from "../rewind/steps";
+import { RECORD_REVISION_SQL, REWIND_MARKER_PREFIX, formatStepPlan, roleControl, shell } from "../rewind/steps";
 
 /** Replaced by the resolved backup name when the steps run. */
 export const BACKUP_PLACEHOLDER = "{backup}";
@@ -249,14 +249,4 @@ export function renderRestore(i: RestoreInput): RestorePlan {
   };
 }
 
-export function formatRestore(p: RestorePlan, o: { readonly dryRun: boolean }): string {
-  const lines = [
-    `${o.dryRun ? "DRY RUN — nothing is changed. " : ""}Restore of stack ${p.stack} from ${p.from}:`,
-    "",
-    ...p.steps.flatMap((s, i) => [`${i + 1}. ${s.title}`, ...s.shows.map((l) => `     ${l}`)]),
-    "",
-    "What users will see:",
-    ...p.effects.map((e) => `  - ${e}`),
-  ];
-  return `${lines.join("\n")}\n`;
-}
+export const formatRestore = (p: RestorePlan, o: { readonly dryRun: boolean }): string => formatStepPlan(`Restore of stack ${p.stack} from ${p.from}`, p, o);

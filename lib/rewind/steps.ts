@@ -216,9 +216,14 @@ export function renderRewind(i: RewindInput): RewindPlan {
   };
 }
 
-export function formatRewind(p: RewindPlan, o: { readonly dryRun: boolean }): string {
+/** A numbered list of steps with their commands, then what users will see (rewind, restore). */
+export function formatStepPlan(
+  heading: string,
+  p: { readonly steps: readonly { readonly title: string; readonly shows: readonly string[] }[]; readonly effects: readonly string[] },
+  o: { readonly dryRun: boolean },
+): string {
   const lines = [
-    `${o.dryRun ? "DRY RUN — nothing is changed. " : ""}Rewind of stack ${p.stack} to ${p.target.toISOString()} (UTC; yb-admin time ${p.atMicros}):`,
+    `${o.dryRun ? "DRY RUN — nothing is changed. " : ""}${heading}:`,
     "",
     ...p.steps.flatMap((s, i) => [`${i + 1}. ${s.title}`, ...s.shows.map((l) => `     ${l}`)]),
     "",
@@ -227,3 +232,6 @@ export function formatRewind(p: RewindPlan, o: { readonly dryRun: boolean }): st
   ];
   return `${lines.join("\n")}\n`;
 }
+
+export const formatRewind = (p: RewindPlan, o: { readonly dryRun: boolean }): string =>
+  formatStepPlan(`Rewind of stack ${p.stack} to ${p.target.toISOString()} (UTC; yb-admin time ${p.atMicros})`, p, o);
